@@ -1,0 +1,4 @@
+namespace AigcMesh.Contracts.Datasets;
+
+/// <summary>Fact: a data set and its shards were deleted.</summary>
+public sealed record DatasetDeleted(Guid CorrelationId, string DatasetId) : IPipelineMessage;

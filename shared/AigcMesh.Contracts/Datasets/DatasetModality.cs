@@ -1,0 +1,7 @@
+namespace AigcMesh.Contracts.Datasets;
+
+public enum DatasetModality
+{
+    Image,
+    Text,
+}

@@ -1,0 +1,4 @@
+namespace AigcMesh.Contracts.Training;
+
+/// <summary>Command: stop a run as soon as possible.</summary>
+public sealed record CancelTraining(Guid CorrelationId, Guid RunId, string Reason) : IPipelineMessage;

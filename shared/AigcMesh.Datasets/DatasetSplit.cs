@@ -1,0 +1,8 @@
+namespace AigcMesh.Datasets;
+
+public enum DatasetSplit
+{
+    Train,
+    Validation,
+    Test,
+}

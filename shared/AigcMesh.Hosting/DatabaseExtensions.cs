@@ -1,0 +1,61 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
+
+namespace AigcMesh.Hosting;
+
+public static class DatabaseExtensions
+{
+    /// <summary>
+    /// Registers the service's own EF Core context on a Sqlite file named <paramref name="fileName"/> in the
+    /// configured data directory, creates its schema before anything else starts, and adds a readiness check
+    /// that opens it.
+    /// </summary>
+    public static IHostApplicationBuilder AddServiceDatabase<TContext>(this IHostApplicationBuilder builder, string fileName)
+        where TContext : DbContext
+    {
+        var storage = builder.Configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
+        Directory.CreateDirectory(storage.DataDirectory);
+        var path = Path.GetFullPath(Path.Combine(storage.DataDirectory, fileName));
+        builder.Services.AddDbContextFactory<TContext>(o => o.UseSqlite($"Data Source={path};Pooling=False"));
+        builder.Services.AddHostedService<DatabaseInitializer<TContext>>();
+        builder.Services.AddHealthChecks().Add(new HealthCheckRegistration(
+            $"{Path.GetFileNameWithoutExtension(fileName)}-database",
+            sp => new DatabaseHealthCheck<TContext>(sp.GetRequiredService<IDbContextFactory<TContext>>()),
+            HealthStatus.Unhealthy,
+            [HealthTags.Ready]));
+        return builder;
+    }
+}
+
+/// <summary>Creates the schema before any other hosted service (the bus included) starts.</summary>
+internal sealed class DatabaseInitializer<TContext>(IDbContextFactory<TContext> factory) : IHostedLifecycleService
+    where TContext : DbContext
+{
+    public async Task StartingAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        await db.Database.EnsureCreatedAsync(cancellationToken);
+        await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
+    }
+
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}
+
+internal sealed class DatabaseHealthCheck<TContext>(IDbContextFactory<TContext> factory) : IHealthCheck
+    where TContext : DbContext
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        return await db.Database.CanConnectAsync(cancellationToken)
+            ? HealthCheckResult.Healthy()
+            : HealthCheckResult.Unhealthy($"{typeof(TContext).Name} cannot open its database.");
+    }
+}
