@@ -7,7 +7,8 @@ namespace AigcMesh.Testing;
 /// A real RabbitMQ broker for transport tests. Takes the broker given in AIGC_TEST_RABBITMQ_URL (what .ci/run
 /// exports after starting Debian's rabbitmq-server); without it starts one with Testcontainers; where neither
 /// works it fails with a message that says how to provide one. It never passes silently without a broker.
-/// Each test gets its own virtual host name prefix through <see cref="UniqueQueuePrefix"/> so runs don't mix.
+/// Each test names its queues with <see cref="UniqueQueuePrefix"/> so runs don't mix. xunit wants a collection
+/// definition in each test assembly: declare `[CollectionDefinition("rabbitmq")] class X : ICollectionFixture&lt;RabbitMqBroker&gt;`.
 /// </summary>
 public sealed class RabbitMqBroker : IAsyncLifetime
 {
@@ -46,10 +47,4 @@ public sealed class RabbitMqBroker : IAsyncLifetime
 
     /// <summary>A prefix for queue names that keeps one test's queues apart from another's on a shared broker.</summary>
     public static string UniqueQueuePrefix() => $"t{Guid.NewGuid():N}"[..12];
-}
-
-[CollectionDefinition(Name)]
-public sealed class RabbitMqCollection : ICollectionFixture<RabbitMqBroker>
-{
-    public const string Name = "rabbitmq";
 }
