@@ -9,6 +9,12 @@ public interface IModelTrainer : IDisposable
     string Family { get; }
     long ParameterCount { get; }
 
+    /// <summary>
+    /// The full config the saved weights need to be loaded again (hyperparameters with defaults filled in, plus the
+    /// shape the data set gave: image size, class count or vocabulary size). Register it with the model.
+    /// </summary>
+    IReadOnlyDictionary<string, string> ModelConfig { get; }
+
     /// <summary>Optimizer steps taken so far (restored by <see cref="LoadCheckpoint"/>).</summary>
     int Step { get; }
 
@@ -30,6 +36,7 @@ public interface IModelTrainer : IDisposable
     /// <summary>Model, optimizer state, step and RNG state, in TorchSharp's own format plus a small header.</summary>
     void SaveCheckpoint(Stream destination);
 
+    /// <summary>Restores a checkpoint written by a trainer of the same family and config; throws InvalidDataException otherwise.</summary>
     void LoadCheckpoint(Stream source);
 
     /// <summary>The model's weights alone (what a registered model stores).</summary>

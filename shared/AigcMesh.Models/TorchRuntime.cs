@@ -6,6 +6,8 @@ namespace AigcMesh.Models;
 /// <summary>Chooses the device and thread count, and seeds every random source, for one process.</summary>
 public static class TorchRuntime
 {
+    private static readonly Lock SeedLock = new();
+
     /// <summary>CUDA when TorchSharp reports it and the caller allows it, else CPU.</summary>
     public static Device SelectDevice(bool allowCuda = true)
     {
@@ -28,5 +30,18 @@ public static class TorchRuntime
     {
         manual_seed(seed);
         if (cuda.is_available()) cuda.manual_seed_all(seed);
+    }
+
+    /// <summary>
+    /// Builds something whose initialisation draws from torch's global generator (a model's weights) right after
+    /// seeding it, under a lock, so two threads building models at once still get their own seed's weights.
+    /// </summary>
+    public static T Seeded<T>(long seed, Func<T> create)
+    {
+        lock (SeedLock)
+        {
+            manual_seed(seed);
+            return create();
+        }
     }
 }
