@@ -6,8 +6,11 @@ using AigcMesh.Contracts.Training;
 
 namespace AigcMesh.Contracts.Tests;
 
-/// <summary>One fully populated instance of every message contract (no property left at its default).</summary>
-public static class ContractSamples
+/// <summary>
+/// One fully populated instance of every message contract (no property left at its default). Each area keeps its
+/// samples in its own file (ContractSamples.Area.cs) as a static method named *Samples; <see cref="All"/> finds them.
+/// </summary>
+public static partial class ContractSamples
 {
     private static readonly Guid Correlation = Guid.Parse("0b5e2b47-1a52-4a3f-9d3c-7d0f6f1e2a10");
     private static readonly Guid Run = Guid.Parse("1c0e9f00-8a6b-4d2e-b1f3-2e4f5a6b7c8d");
@@ -15,7 +18,14 @@ public static class ContractSamples
     private const string Dataset = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
     private static readonly Dictionary<string, double> Metrics = new() { ["loss"] = 0.25, ["fid"] = 12.5 };
 
-    public static IEnumerable<IPipelineMessage> All()
+    public static IEnumerable<IPipelineMessage> All() =>
+        typeof(ContractSamples).GetMethods(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static)
+            .Where(m => m.Name.EndsWith("Samples", StringComparison.Ordinal) && m.GetParameters().Length == 0
+                && m.ReturnType == typeof(IEnumerable<IPipelineMessage>))
+            .OrderBy(m => m.Name, StringComparer.Ordinal)
+            .SelectMany(m => (IEnumerable<IPipelineMessage>)m.Invoke(null, null)!);
+
+    public static IEnumerable<IPipelineMessage> FoundationSamples()
     {
         yield return new ImportDataset(Correlation, Guid.NewGuid(), "fashion", DatasetSourceKind.Idx, ["a", "b"], "/data/f", new DatasetImportOptions(32, 3, 0.2, 0.05, 7, 1000, "body"));
         yield return new DatasetImportProgressed(Correlation, Guid.NewGuid(), "decode", 10, 100);
