@@ -2,6 +2,7 @@ using AigcMesh.Contracts.Datasets;
 using AigcMesh.Datasets;
 using AigcMesh.Models.Configuration;
 using AigcMesh.Models.Families.Dcgan;
+using AigcMesh.Models.Families.Vae;
 using AigcMesh.Models.Inference;
 using static TorchSharp.torch;
 
@@ -58,6 +59,7 @@ public static class ModelFamilies
         return family switch
         {
             Dcgan => new DcganTrainer(Parse(DcganConfig.Read(values), c => c.CheckData()), data, seed, device ?? CPU),
+            Vae => new VaeTrainer(Parse(VaeConfig.Read(values), _ => []), data, seed, device ?? CPU),
             _ => throw new ModelConfigException([$"family: {family} is not an image family."]),
         };
     }
@@ -77,6 +79,7 @@ public static class ModelFamilies
     public static IImageModel LoadImageModel(string family, IReadOnlyDictionary<string, string> modelConfig, Stream weights, Device? device = null) => family switch
     {
         Dcgan => DcganImageModel.Load(Parse(DcganConfig.Read(modelConfig), _ => []), weights, device ?? CPU),
+        Vae => VaeImageModel.Load(Parse(VaeConfig.Read(modelConfig), _ => []), weights, device ?? CPU),
         _ => throw new ModelConfigException([$"family: '{family}' is not an image family (dcgan, vae)."]),
     };
 
@@ -91,6 +94,7 @@ public static class ModelFamilies
         switch (family)
         {
             case Dcgan: { var (c, e) = DcganConfig.Read(values); return (c.ToDictionary(), e); }
+            case Vae: { var (c, e) = VaeConfig.Read(values); return (c.ToDictionary(), e); }
             default: return (new Dictionary<string, string>(), [$"family: unknown family '{family}'."]);
         }
     }
