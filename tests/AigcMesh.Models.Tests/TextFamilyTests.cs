@@ -217,6 +217,27 @@ public sealed class TextFamilyTests
         Assert.InRange(loss.NatsPerToken, trainer.Validate()["val_loss"] - 0.4, trainer.Validate()["val_loss"] + 0.4);
     }
 
+    [Theory]
+    [MemberData(nameof(Families))]
+    public void Cross_entropy_is_the_mean_negative_log_probability_of_each_next_token(string family)
+    {
+        using var data = InMemoryTextDataset.Load(5_000);
+        using var trainer = ModelFamilies.CreateTrainer(family, Tiny(family), data, seed: 2);
+        TrainerChecks.Train(trainer, 5);
+        using var model = ModelFamilies.LoadTextModel(family, trainer.ModelConfig, new MemoryStream(TrainerChecks.Weights(trainer)));
+        var tokens = data.Tokenizer.Encode("A penny saved is a penny earned.")[..20];
+
+        var expected = Enumerable.Range(1, tokens.Length - 1).Average(i =>
+        {
+            var logits = model.NextTokenLogits([tokens[..i]])[0];
+            var max = logits.Max();
+            var logSumExp = max + Math.Log(logits.Sum(l => Math.Exp(l - max)));
+            return logSumExp - logits[tokens[i]];
+        });
+
+        Assert.Equal(expected, model.CrossEntropy(tokens).NatsPerToken, 4);
+    }
+
     [Fact]
     public void Bad_hyperparameters_are_refused_with_reasons()
     {

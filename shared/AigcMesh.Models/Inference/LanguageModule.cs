@@ -7,7 +7,7 @@ namespace AigcMesh.Models.Inference;
 /// <summary>
 /// A next-token network (GPT, LSTM): token ids [B, T] in, logits [B, T, V] out, each position seeing only the
 /// tokens up to itself. The defaults here serve a model with a fixed context window (GPT): decoding recomputes the
-/// last window, scoring walks the sequence in windows. A recurrent model overrides both to carry its state.
+/// last window, scoring slides a window along the sequence. A recurrent model overrides both to carry its state.
 /// </summary>
 public abstract class LanguageModule(string name, int vocabularySize, int? contextLength) : nn.Module<Tensor, Tensor>(name)
 {
@@ -21,23 +21,27 @@ public abstract class LanguageModule(string name, int vocabularySize, int? conte
 
     /// <summary>
     /// Summed cross-entropy in nats of tokens[1..] given the tokens before each, and how many were predicted. With a
-    /// context window, the sequence is cut into windows of that length that share one token, so each window's first
-    /// prediction sees one token of context.
+    /// context window, windows slide by half their length and each scores only the tokens it adds, so every token
+    /// but those of the first half-window is predicted from at least half a window of context.
     /// </summary>
     internal virtual (double Nats, long Count) Score(long[] tokens, Device device)
     {
-        var window = ContextLength ?? tokens.Length;
+        var window = Math.Min(ContextLength ?? int.MaxValue, tokens.Length - 1);
+        var stride = Math.Max(1, window / 2);
         double nats = 0;
-        for (var start = 0; start < tokens.Length - 1; start += window)
+        var scored = 0;                                   // targets tokens[1..scored] are done
+        for (var start = 0; scored < tokens.Length - 1; start += stride)
         {
             var end = Math.Min(start + window, tokens.Length - 1);
+            var skip = scored - start;                    // predictions of this window already counted
             using var scope = NewDisposeScope();
             using var _ = no_grad();
             var inputs = tensor(tokens[start..end], [1, end - start]).to(device);
-            var targets = tensor(tokens[(start + 1)..(end + 1)], [end - start]).to(device);
-            nats += cross_entropy(forward(inputs)[0], targets, reduction: nn.Reduction.Sum).item<float>();
+            var targets = tensor(tokens[(start + 1 + skip)..(end + 1)], [end - start - skip]).to(device);
+            nats += cross_entropy(forward(inputs)[0, skip..], targets, reduction: nn.Reduction.Sum).item<float>();
+            scored = end;
         }
-        return (nats, Math.Max(0, tokens.Length - 1));
+        return (nats, tokens.Length - 1);
     }
 }
 
