@@ -13,7 +13,8 @@ namespace AigcMesh.Benchmarks.Models;
 /// Training throughput of each model family with its default config on the built-in data sets: steps/s, samples or
 /// tokens/s, and model FLOP/s as a share of an fp32 matmul measured in the same run (model-FLOPs utilisation).
 /// Goal (issue 4): GPT at least 35% of that matmul peak.
-/// Options: --seconds S (timed per family, default 20), --families gpt,lstm,vae,dcgan, --threads N.
+/// Options: --seconds S (timed per family, default 20), --families gpt,lstm,vae,dcgan, --threads N, --sample (validation
+/// metrics and a text sample after the timed steps).
 /// </summary>
 public sealed class TrainingThroughputBenchmark : IBenchmark
 {
@@ -28,6 +29,7 @@ public sealed class TrainingThroughputBenchmark : IBenchmark
         var seconds = double.Parse(Option(args, "--seconds") ?? "20", CultureInfo.InvariantCulture);
         var families = (Option(args, "--families") ?? "gpt,lstm,vae,dcgan").Split(',', StringSplitOptions.RemoveEmptyEntries);
         var threads = Option(args, "--threads") is { } t ? int.Parse(t, CultureInfo.InvariantCulture) : (int?)null;
+        var sample = args.Contains("--sample");
 
         using var folder = new TempDirectory();
         var store = new ArtifactStore(folder.Path);
@@ -35,13 +37,13 @@ public sealed class TrainingThroughputBenchmark : IBenchmark
         var textId = await BuiltInDatasets.ImportSyntheticTextAsync(store, cancellationToken: cancellationToken);
 
         var exitCode = 0;
-        var thread = new Thread(() => exitCode = Run(store, imagesId, textId, families, seconds, threads, cancellationToken), 16 << 20);
+        var thread = new Thread(() => exitCode = Run(store, imagesId, textId, families, seconds, threads, sample, cancellationToken), 16 << 20);
         thread.Start();
         await Task.Run(thread.Join, CancellationToken.None);
         return exitCode;
     }
 
-    private static int Run(ArtifactStore store, string imagesId, string textId, string[] families, double seconds, int? threads, CancellationToken cancellationToken)
+    private static int Run(ArtifactStore store, string imagesId, string textId, string[] families, double seconds, int? threads, bool sample, CancellationToken cancellationToken)
     {
         TorchRuntime.UseThreads(threads);
         Console.WriteLine($"torch threads: {get_num_threads()}, device: cpu, timed: {seconds:F0} s per family after 3 warm-up steps");
@@ -81,6 +83,13 @@ public sealed class TrainingThroughputBenchmark : IBenchmark
             Console.WriteLine(
                 $"{family,-6} {trainer.ParameterCount,10:N0} {trainer.ItemsPerStep,10} {stepsPerSecond,8:F2} {trainer.ItemsPerStep * stepsPerSecond,10:N0} " +
                 $"{trainer.FlopsPerStep / 1e9,10:F2} {flops / 1e9,8:F1} {mfu,6:P0}  {first:F3} -> {last:F3}");
+            if (sample)
+            {
+                var metrics = string.Join(", ", trainer.Validate().Select(p => $"{p.Key} {p.Value:F3}"));
+                var (content, mediaType) = trainer.Snapshot();
+                Console.WriteLine($"  after {trainer.Step} steps: {metrics}");
+                if (mediaType.StartsWith("text/", StringComparison.Ordinal)) Console.WriteLine($"  sample: {System.Text.Encoding.UTF8.GetString(content).ReplaceLineEndings(" / ")}");
+            }
         }
 
         Console.WriteLine();
