@@ -29,6 +29,7 @@ public static class GeneratorServiceModule
         builder.Services.AddHostedService(sp => sp.GetRequiredService<GenerationJobs>());
 
         // The worker side: loaded models with their inference threads.
+        builder.Services.AddSingleton<IModelLoader, FamilyModelLoader>();
         builder.Services.AddSingleton<ModelCache>();
         builder.Services.AddSingleton<InFlightGenerations>();
         builder.Services.AddSingleton<GenerationWorker>();

@@ -1,8 +1,5 @@
 using System.Collections.Concurrent;
-using AigcMesh.Contracts.Datasets;
 using AigcMesh.Contracts.Generation;
-using AigcMesh.Datasets;
-using AigcMesh.Models;
 using AigcMesh.Storage;
 using Microsoft.Extensions.Options;
 
@@ -13,7 +10,7 @@ namespace AigcMesh.Generator.Inference;
 /// (Generator:ModelCacheBytes, counted in weights bytes): the least recently used model is unloaded to make room.
 /// A model that fails to load is remembered with its reason and refused at once from then on (no retry loop).
 /// </summary>
-public sealed class ModelCache(ArtifactStore store, IOptions<GeneratorOptions> options, ILogger<ModelCache> logger) : IDisposable
+public sealed class ModelCache(IModelLoader loader, ArtifactStore store, IOptions<GeneratorOptions> options, ILogger<ModelCache> logger) : IDisposable
 {
     private readonly Lock gate = new();
     private readonly LinkedList<ModelRunner> recent = new(); // most recently used first
@@ -81,26 +78,8 @@ public sealed class ModelCache(ArtifactStore store, IOptions<GeneratorOptions> o
 
     private LoadedModel Load(GeneratorModel model)
     {
-        var weightsId = ArtifactId.Parse(model.WeightsArtifactId);
-        using var weights = store.OpenRead(weightsId);
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
-        LoadedModel loaded;
-        switch (ModelFamilies.ModalityOf(model.Family))
-        {
-            case DatasetModality.Image:
-                loaded = new LoadedModel(ModelFamilies.LoadImageModel(model.Family, model.Config, weights), null, null);
-                break;
-            case DatasetModality.Text:
-                var kind = model.Config.GetValueOrDefault("tokenizer") ?? "bpe";
-                var manifest = DatasetReader.ReadManifest(store, model.DatasetId);
-                var tokenization = manifest.Text?.Tokenizations.FirstOrDefault(t => t.Kind == kind)
-                    ?? throw new InvalidDataException($"Data set {model.DatasetId} has no '{kind}' tokenizer for this model.");
-                var tokenizer = DatasetReader.LoadTokenizer(store, tokenization.TokenizerArtifactId);
-                loaded = new LoadedModel(null, ModelFamilies.LoadTextModel(model.Family, model.Config, weights), tokenizer);
-                break;
-            default:
-                throw new InvalidDataException($"Unknown model family '{model.Family}'.");
-        }
+        var loaded = loader.Load(model);
         logger.LogInformation("Loaded model {ModelId} v{Version} ({Family}) in {Milliseconds:F0} ms", model.ModelId, model.Version, model.Family,
             System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         return loaded;
