@@ -1,3 +1,4 @@
+using AigcMesh.Gateway.Dashboard;
 using AigcMesh.Hosting;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
@@ -27,6 +28,7 @@ public static class GatewayServiceModule
     public static IEndpointRouteBuilder MapGatewayApi(this IEndpointRouteBuilder app)
     {
         app.MapReverseProxy();
+        app.MapAigcDashboard();
         return app;
     }
 }
