@@ -1,0 +1,3 @@
+using AigcMesh.HealthProbe;
+
+return await HealthProbe.RunAsync(args, Console.Error);
