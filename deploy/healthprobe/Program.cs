@@ -1,3 +1,3 @@
 using AigcMesh.HealthProbe;
 
-return await HealthProbe.RunAsync(args, Console.Error);
+return await Probe.RunAsync(args, Console.Error);

@@ -4,7 +4,7 @@ namespace AigcMesh.HealthProbe;
 /// GETs one health URL (the first argument, else HEALTHCHECK_URL, else http://127.0.0.1:8080/health/ready) and
 /// exits 0 on a 2xx answer, 1 otherwise. Docker's HEALTHCHECK and Kubernetes exec probes run it.
 /// </summary>
-public static class HealthProbe
+public static class Probe
 {
     public const string DefaultUrl = "http://127.0.0.1:8080/health/ready";
     public const string UrlVariable = "HEALTHCHECK_URL";
