@@ -239,6 +239,21 @@ public sealed class TextFamilyTests
     }
 
     [Fact]
+    public void Gpt_parameters_and_flops_follow_the_architecture()
+    {
+        using var data = InMemoryTextDataset.Load(5_000);
+        using var trainer = ModelFamilies.CreateTrainer("gpt", Tiny("gpt"), data, seed: 1);
+        long v = data.Tokenizer.VocabularySize, d = 32, t = 32, layers = 2;
+        // Per block: qkv 3d^2 + 3d, projection d^2 + d, MLP 8d^2 + 5d, two layer norms 4d.
+        var block = 12 * d * d + 13 * d;
+        var matrices = layers * block + 2 * d + d * v;   // + final norm + head (the embeddings are lookups)
+
+        Assert.Equal(v * d + t * d + matrices, trainer.ParameterCount);
+        Assert.Equal(8 * t, trainer.ItemsPerStep);
+        Assert.Equal(3.0 * 8 * t * (2.0 * matrices + 4.0 * layers * t * d), trainer.FlopsPerStep, 1);
+    }
+
+    [Fact]
     public void Bad_hyperparameters_are_refused_with_reasons()
     {
         var gpt = ModelFamilies.Validate("gpt", new Dictionary<string, string> { ["embedding_size"] = "30", ["heads"] = "4", ["tokenizer"] = "words" });
