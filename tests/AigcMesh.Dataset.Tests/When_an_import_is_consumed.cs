@@ -40,8 +40,7 @@ public sealed class When_an_import_is_consumed : IAsyncLifetime
         var command = Command(DatasetSourceKind.SyntheticImages);
         await harness.Bus.Publish(command);
 
-        await ImportedAsync(command.ImportId);
-        var imported = harness.Published.Select<DatasetImported>().Single(m => m.Context.Message.ImportId == command.ImportId).Context.Message;
+        var imported = await ImportedAsync(command.ImportId);
         Assert.Equal(command.CorrelationId, imported.CorrelationId);
         Assert.Equal((DatasetModality.Image, 4, 512L), (imported.Modality, imported.ClassCount, imported.TrainCount + imported.ValidationCount + imported.TestCount));
         using var dataset = DatasetReader.OpenImages(host.Store, imported.DatasetId);
@@ -56,11 +55,10 @@ public sealed class When_an_import_is_consumed : IAsyncLifetime
         var command = Command(DatasetSourceKind.Idx, "/usr/share/datasets/fashion-mnist");
         await harness.Bus.Publish(command);
 
-        await ImportedAsync(command.ImportId);
+        var imported = await ImportedAsync(command.ImportId);
         var progress = harness.Published.Select<DatasetImportProgressed>().Where(m => m.Context.Message.ImportId == command.ImportId).ToList();
         Assert.NotEmpty(progress);
         Assert.All(progress, p => Assert.True(p.Context.Message.ItemsTotal is null || p.Context.Message.ItemsDone <= p.Context.Message.ItemsTotal));
-        var imported = harness.Published.Select<DatasetImported>().Single(m => m.Context.Message.ImportId == command.ImportId).Context.Message;
         Assert.Equal(70_000, imported.TrainCount + imported.ValidationCount + imported.TestCount);
     }
 
@@ -70,8 +68,7 @@ public sealed class When_an_import_is_consumed : IAsyncLifetime
         var command = Command(DatasetSourceKind.PlainText, "/etc/passwd");
         await harness.Bus.Publish(command);
 
-        await FailedAsync(command.ImportId);
-        var failed = harness.Published.Select<DatasetImportFailed>().Single(m => m.Context.Message.ImportId == command.ImportId).Context.Message;
+        var failed = await FailedAsync(command.ImportId);
         Assert.Contains("outside the import roots", failed.Reason);
         Assert.Equal(0, await host.QueryAsync(db => db.Datasets.CountAsync()));
         Assert.Equal((0, 0), host.StoreFiles());
@@ -84,8 +81,7 @@ public sealed class When_an_import_is_consumed : IAsyncLifetime
         var command = Command(DatasetSourceKind.Idx, uploads: [upload.Value]);
         await harness.Bus.Publish(command);
 
-        await FailedAsync(command.ImportId);
-        var failed = harness.Published.Select<DatasetImportFailed>().Single(m => m.Context.Message.ImportId == command.ImportId).Context.Message;
+        var failed = await FailedAsync(command.ImportId);
         Assert.Contains("truncated", failed.Reason);
         Assert.False(host.Store.Exists(upload));
         Assert.Equal((0, 0), host.StoreFiles());
@@ -102,9 +98,7 @@ public sealed class When_an_import_is_consumed : IAsyncLifetime
         await ImportedAsync(first.ImportId);
         var files = host.StoreFiles();
         await harness.Bus.Publish(second);
-        await ImportedAsync(second.ImportId);
-
-        var again = harness.Published.Select<DatasetImported>().Single(m => m.Context.Message.ImportId == second.ImportId).Context.Message;
+        var again = await ImportedAsync(second.ImportId);
         Assert.True(again.AlreadyExisted);
         Assert.Equal("test", again.Name);
         Assert.Equal(files, host.StoreFiles());
@@ -135,18 +129,24 @@ public sealed class When_an_import_is_consumed : IAsyncLifetime
         Assert.Empty(await tracker.ActiveRunsAsync(dataset, default));
     }
 
-    /// <summary>Waits for the import's job to end (a cold host can take seconds), then for the fact on the bus.</summary>
-    private async Task ImportedAsync(Guid importId)
+    /// <summary>
+    /// Waits until the harness has seen a published <typeparamref name="T"/> that matches. The harness answers "no" after
+    /// a moment without bus activity, and a cold host can be slower than that while it imports: ask again until a deadline.
+    /// </summary>
+    private async Task<T> PublishedAsync<T>(Func<T, bool> match)
+        where T : class
     {
-        await WaitForAsync(() => host.QueryAsync(db => db.Imports.AnyAsync(j => j.Id == importId && (j.State == ImportState.Succeeded || j.State == ImportState.Failed))), 60);
-        Assert.True(await harness.Published.Any<DatasetImported>(m => m.Context.Message.ImportId == importId));
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (!await harness.Published.Any<T>(m => match(m.Context.Message)))
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"No {typeof(T).Name} was published.");
+        }
+        return harness.Published.Select<T>().Select(m => m.Context.Message).First(match);
     }
 
-    private async Task FailedAsync(Guid importId)
-    {
-        await WaitForAsync(() => host.QueryAsync(db => db.Imports.AnyAsync(j => j.Id == importId && (j.State == ImportState.Succeeded || j.State == ImportState.Failed))), 60);
-        Assert.True(await harness.Published.Any<DatasetImportFailed>(m => m.Context.Message.ImportId == importId));
-    }
+    private Task<DatasetImported> ImportedAsync(Guid importId) => PublishedAsync<DatasetImported>(m => m.ImportId == importId);
+
+    private Task<DatasetImportFailed> FailedAsync(Guid importId) => PublishedAsync<DatasetImportFailed>(m => m.ImportId == importId);
 
     internal static async Task WaitForAsync(Func<Task<bool>> condition, int seconds = 20)
     {
