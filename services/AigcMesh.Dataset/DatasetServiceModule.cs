@@ -1,6 +1,12 @@
+using System.Text.Json.Serialization;
+using AigcMesh.Dataset.Api;
+using AigcMesh.Dataset.Consumers;
 using AigcMesh.Dataset.Data;
+using AigcMesh.Dataset.Importing;
+using AigcMesh.Dataset.Usage;
 using AigcMesh.Hosting;
 using MassTransit;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace AigcMesh.Dataset;
 
@@ -12,16 +18,31 @@ public static class DatasetServiceModule
     public static IHostApplicationBuilder AddDatasetService(this IHostApplicationBuilder builder)
     {
         builder.AddServiceDatabase<DatasetDbContext>("dataset.db");
+        var options = builder.Configuration.GetSection(DatasetOptions.Section).Get<DatasetOptions>() ?? new DatasetOptions();
+        builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton(new ImportPathGuard(options.ResolvedImportRoots));
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<DatasetImportService>();
+        builder.Services.AddSingleton<RunUsageTracker>();
+        builder.Services.AddSingleton<DatasetDeletion>();
+        builder.Services.AddSingleton<UploadReceiver>();
+        builder.Services.ConfigureHttpJsonOptions(o =>
+        {
+            if (!o.SerializerOptions.Converters.OfType<JsonStringEnumConverter>().Any()) o.SerializerOptions.Converters.Add(new JsonStringEnumConverter());
+        });
         return builder;
     }
 
     public static IBusRegistrationConfigurator AddDatasetConsumers(this IBusRegistrationConfigurator bus)
     {
+        bus.AddConsumer<ImportDatasetConsumer, ImportDatasetConsumerDefinition>();
+        bus.AddConsumer<DatasetRunUsageConsumer>();
         return bus;
     }
 
     public static IEndpointRouteBuilder MapDatasetApi(this IEndpointRouteBuilder app)
     {
+        app.MapDatasetEndpoints();
         return app;
     }
 }

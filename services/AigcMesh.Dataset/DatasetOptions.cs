@@ -1,0 +1,25 @@
+using AigcMesh.Datasets.Importing;
+
+namespace AigcMesh.Dataset;
+
+/// <summary>The dataset service's settings (configuration section "Dataset", e.g. Dataset__MaxUploadBytes).</summary>
+public sealed class DatasetOptions
+{
+    public const string Section = "Dataset";
+
+    /// <summary>Folders that server-side imports may read from. Default: Debian's data set and fortune folders.</summary>
+    public string[]? ImportRoots { get; set; }
+
+    /// <summary>Most bytes one upload request may carry (all its files together).</summary>
+    public long MaxUploadBytes { get; set; } = 512L << 20;
+
+    /// <summary>Imports run at once by one service instance (they are CPU-bound).</summary>
+    public int MaxConcurrentImports { get; set; } = 2;
+
+    /// <summary>How long POST ...?wait=true waits for an import before answering 202 anyway.</summary>
+    public double WaitSeconds { get; set; } = 90;
+
+    public ImportLimits Limits { get; set; } = new();
+
+    public IReadOnlyList<string> ResolvedImportRoots => ImportRoots ?? ["/usr/share/datasets", "/usr/share/games/fortunes"];
+}
