@@ -8,6 +8,9 @@ public sealed class TrainerOptions
     /// <summary>This trainer instance's name (lease owner, its own facts queue). Default: host name and process id.</summary>
     public string? InstanceId { get; set; }
 
+    /// <summary>The trainers' shared queue of StartTraining (competing consumers).</summary>
+    public string QueueName { get; set; } = "start-training";
+
     /// <summary>Runs this trainer trains at once (one per device): the start-training prefetch and concurrency limit.</summary>
     public int MaxConcurrentRuns { get; set; } = 1;
 

@@ -111,7 +111,7 @@ public sealed class RunRequestValidator(ArtifactStore store)
         {
             return DatasetReader.ReadManifest(store, datasetId);
         }
-        catch (ArtifactNotFoundException)
+        catch (Exception e) when (e is ArtifactNotFoundException or DatasetNotFoundException)
         {
             add("datasetId", $"Unknown data set {datasetId}.");
         }

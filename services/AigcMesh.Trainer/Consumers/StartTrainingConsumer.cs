@@ -19,7 +19,7 @@ public sealed class StartTrainingConsumer(RunHost runs, RunLeases leases, Traine
         if (!await runs.WaitForSlotAsync(TimeSpan.FromSeconds(options.SlotWaitSeconds), context.CancellationToken))
         {
             log.LogInformation("No free run slot for run {RunId}; back to the queue for another trainer", command.RunId);
-            await RunHost.SendToQueueAsync(context, command);
+            await RunHost.SendToQueueAsync(context, options.QueueName, command);
             return;
         }
         var started = false;
@@ -60,7 +60,7 @@ public sealed class StartTrainingConsumerDefinition : ConsumerDefinition<StartTr
     public StartTrainingConsumerDefinition(TrainerOptions options)
     {
         _slots = Math.Max(1, options.MaxConcurrentRuns);
-        EndpointName = RunHost.QueueName;
+        EndpointName = options.QueueName;
         ConcurrentMessageLimit = _slots;
     }
 

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using AigcMesh.Contracts.Training;
 using AigcMesh.Trainer.Data;
+using AigcMesh.Trainer.Leases;
 using Microsoft.EntityFrameworkCore;
 
 namespace AigcMesh.Trainer.Registry;
@@ -9,7 +10,7 @@ namespace AigcMesh.Trainer.Registry;
 /// Keeps this instance's run, model and sweep tables current from the facts (whichever trainer produced them), and
 /// relays each fact to the run's SSE watchers. A finished run stays finished: late progress does not reopen it.
 /// </summary>
-public sealed class RunRegistry(IDbContextFactory<TrainerDbContext> dbFactory, RunEventHub hub, TimeProvider clock)
+public sealed class RunRegistry(IDbContextFactory<TrainerDbContext> dbFactory, RunEventHub hub, RunLeases leases, TimeProvider clock)
 {
     internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -17,8 +18,28 @@ public sealed class RunRegistry(IDbContextFactory<TrainerDbContext> dbFactory, R
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         if (await db.Runs.FindAsync([m.RunId], ct) is not null) return;
+        db.Runs.Add(RecordOf(m));
+        await SaveIgnoringDuplicateAsync(db, ct);
+        hub.Publish(m.RunId, "queued", new { runId = m.RunId });
+    }
+
+    /// <summary>
+    /// The run's row; for a run this instance never saw start (it joined later, or its queue was created after the
+    /// StartTraining), made from the start command in the run's shared folder.
+    /// </summary>
+    private async Task<RunRecord?> FindOrAdoptAsync(TrainerDbContext db, Guid runId, CancellationToken ct)
+    {
+        if (await db.Runs.FindAsync([runId], ct) is { } run) return run;
+        if (leases.Folder(runId).ReadStart() is not { } start) return null;
+        run = RecordOf(start);
+        db.Runs.Add(run);
+        return run;
+    }
+
+    private RunRecord RecordOf(StartTraining m)
+    {
         var now = clock.GetUtcNow();
-        db.Runs.Add(new RunRecord
+        return new RunRecord
         {
             Id = m.RunId,
             CorrelationId = m.CorrelationId,
@@ -33,9 +54,7 @@ public sealed class RunRegistry(IDbContextFactory<TrainerDbContext> dbFactory, R
             TotalSteps = m.Budget.MaxSteps,
             CreatedAt = now,
             UpdatedAt = now,
-        });
-        await SaveIgnoringDuplicateAsync(db, ct);
-        hub.Publish(m.RunId, "queued", new { runId = m.RunId });
+        };
     }
 
     public async Task ApplyAsync(TrainingStarted m, CancellationToken ct)
@@ -56,7 +75,7 @@ public sealed class RunRegistry(IDbContextFactory<TrainerDbContext> dbFactory, R
     public async Task ApplyAsync(TrainingProgressed m, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var run = await db.Runs.FindAsync([m.RunId], ct);
+        var run = await FindOrAdoptAsync(db, m.RunId, ct);
         if (run is not null && !RunStatus.IsTerminal(run.Status))
         {
             run.Status = RunStatus.Running;
@@ -157,12 +176,11 @@ public sealed class RunRegistry(IDbContextFactory<TrainerDbContext> dbFactory, R
     private async Task UpdateRunAsync(Guid runId, Action<RunRecord> update, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var run = await db.Runs.FindAsync([runId], ct);
-        if (run is null) return;
-        if (RunStatus.IsTerminal(run.Status)) return;
+        var run = await FindOrAdoptAsync(db, runId, ct);
+        if (run is null || RunStatus.IsTerminal(run.Status)) return;
         update(run);
         run.UpdatedAt = clock.GetUtcNow();
-        await db.SaveChangesAsync(ct);
+        await SaveIgnoringDuplicateAsync(db, ct);
     }
 
     private static async Task SaveIgnoringDuplicateAsync(TrainerDbContext db, CancellationToken ct)

@@ -16,7 +16,6 @@ namespace AigcMesh.Trainer.Runs;
 /// </summary>
 public sealed class RunHost : IHostedLifecycleService, IDisposable
 {
-    public const string QueueName = "start-training";
     private readonly ConcurrentDictionary<Guid, ActiveRun> _active = new();
     private readonly SemaphoreSlim _slots;
     private readonly TrainerOptions _options;
@@ -139,7 +138,7 @@ public sealed class RunHost : IHostedLifecycleService, IDisposable
             case RunResult.Stopped { Kind: StopKind.Shutdown } stopped when lease.IsCurrent:
                 lease.Release(now);
                 if (lease.Folder.TryMarkResend(lease.Generation, now, TimeSpan.FromSeconds(_options.LeaseStaleSeconds)))
-                    await SendToQueueAsync(_bus, command);
+                    await SendToQueueAsync(_bus, _options.QueueName, command);
                 TrainerMetrics.RunsEnded.WithLabels("handed_back").Inc();
                 _log.LogInformation("Run {RunId} handed back at step {Step} (trainer shutting down)", command.RunId, stopped.Step);
                 break;
@@ -151,9 +150,9 @@ public sealed class RunHost : IHostedLifecycleService, IDisposable
     }
 
     /// <summary>Puts a run (back) on the trainers' queue only, not to every subscriber of StartTraining.</summary>
-    public static async Task SendToQueueAsync(ISendEndpointProvider sender, StartTraining command)
+    public static async Task SendToQueueAsync(ISendEndpointProvider sender, string queueName, StartTraining command)
     {
-        var endpoint = await sender.GetSendEndpoint(new Uri($"queue:{QueueName}"));
+        var endpoint = await sender.GetSendEndpoint(new Uri($"queue:{queueName}"));
         await endpoint.Send(command);
     }
 

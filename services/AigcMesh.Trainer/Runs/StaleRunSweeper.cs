@@ -43,7 +43,7 @@ public sealed class StaleRunSweeper(RunLeases leases, TrainerOptions options, IB
             if (!folder.TryMarkResend(claim.Generation, now, leases.StaleAfter * 4)) continue;
             log.LogWarning("Run {RunId}: trainer {Owner} stopped heartbeating (lease generation {Generation}); re-queued to resume from its checkpoint",
                 folder.RunId, claim.Owner, claim.Generation);
-            await RunHost.SendToQueueAsync(bus, command);
+            await RunHost.SendToQueueAsync(bus, options.QueueName, command);
             sent++;
         }
         return sent;
