@@ -44,10 +44,10 @@ public sealed class GenerationClient(IClientFactory clients, IPublishEndpoint pu
             return new(null, new GenerationRejected(correlationId, generationId, modelId, GenerationRejectionKind.Busy,
                 $"No generator answered within {options.Value.RequestTimeoutSeconds} s (Generator:RequestTimeoutSeconds).", 5));
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (Exception e) when (cancellationToken.IsCancellationRequested && e is OperationCanceledException or RequestCanceledException)
         {
             await CancelAsync(correlationId, generationId, "the caller disconnected");
-            throw;
+            throw new OperationCanceledException("The caller disconnected.", e, cancellationToken);
         }
     }
 

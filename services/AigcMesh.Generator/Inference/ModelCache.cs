@@ -79,7 +79,15 @@ public sealed class ModelCache(IModelLoader loader, ArtifactStore store, IOption
     private LoadedModel Load(GeneratorModel model)
     {
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
-        var loaded = loader.Load(model);
+        LoadedModel loaded;
+        try
+        {
+            loaded = loader.Load(model);
+        }
+        catch (Exception e)
+        {
+            throw new ModelUnusableException($"Model {model.ModelId} v{model.Version} ({model.Family}) failed to load: {e.Message}", e);
+        }
         logger.LogInformation("Loaded model {ModelId} v{Version} ({Family}) in {Milliseconds:F0} ms", model.ModelId, model.Version, model.Family,
             System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         return loaded;
@@ -87,7 +95,7 @@ public sealed class ModelCache(IModelLoader loader, ArtifactStore store, IOption
 
     private void OnLoadFailed(ModelRunner runner, Exception error)
     {
-        var reason = $"Model {runner.Key.Split(':')[0]} ({runner.Family}) failed to load: {error.Message}";
+        var reason = error.Message;
         failed[runner.Key] = reason;
         logger.LogError(error, "{Reason} (not retried)", reason);
         lock (gate)
