@@ -52,6 +52,7 @@ public sealed class Text_generation_and_streaming(TextFixture fixture) : IClassF
         };
         // A caller that closes the connection at once (HttpClient would otherwise keep draining the response for 2 s).
         using var caller = new HttpClient(new SocketsHttpHandler { MaxResponseDrainSize = 0 }) { BaseAddress = Gateway.BaseAddress };
+        caller.DefaultRequestHeaders.Add(AigcMesh.Gateway.Security.ApiKeyAuthenticationHandler.HeaderName, GatewayHost.ApiKey);
         var response = await caller.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
         var stream = await response.Content.ReadAsStreamAsync();
         var seen = 0;
