@@ -105,9 +105,10 @@ public sealed class GenerationBenchmark : IBenchmark
 
             var bare = BareGptTokensPerSecond(store, gpt, tokens);
             await StreamAsync(mesh.Gateway, gpt.ModelId, 20, cancellationToken); // load and warm
-            var served = await StreamAsync(mesh.Gateway, gpt.ModelId, tokens, cancellationToken);
+            var served = 0.0; // best of 3, as for the bare loop: the shared machine's noise only ever slows a run down
+            for (var run = 0; run < 3; run++) served = Math.Max(served, await StreamAsync(mesh.Gateway, gpt.ModelId, tokens, cancellationToken));
             var gptRatio = served / bare;
-            Console.WriteLine($"GPT ({gpt.Config["layers"]} layers, {gpt.Config["embedding_size"]} wide) tokens/s: bare sampling loop in-process {bare:F1}, streamed over SSE through the gateway {served:F1}");
+            Console.WriteLine($"GPT ({gpt.Config["layers"]} layers, {gpt.Config["embedding_size"]} wide) tokens/s: bare sampling loop in-process {bare:F1}, streamed over SSE through the gateway {served:F1} (best of 3 each)");
             Console.WriteLine($"GPT served / bare: {gptRatio:F2} (goal >= 0.8: {(gptRatio >= 0.8 ? "met" : "NOT met")})");
         }
         return 0;
@@ -178,7 +179,7 @@ public sealed class GenerationBenchmark : IBenchmark
         var prompt = data.Tokenizer.Encode("The");
         model.Sample(prompt, 20, 1.0, 0, 1.0, 1).Count(); // warm
         var best = 0.0;
-        for (var run = 0; run < 2; run++)
+        for (var run = 0; run < 3; run++)
         {
             var started = Stopwatch.GetTimestamp();
             var count = model.Sample(prompt, tokens, 1.0, 0, 1.0, 1).Count();
