@@ -17,6 +17,7 @@ public sealed class ModelCache(IModelLoader loader, ArtifactStore store, IOption
     private readonly Dictionary<string, LinkedListNode<ModelRunner>> runners = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, string> failed = new(StringComparer.Ordinal);
     private long bytes;
+    private bool threadsSet;
 
     /// <summary>The runner of <paramref name="model"/>, loading it (on its own thread) when it is not loaded.</summary>
     public ModelRunner Get(GeneratorModel model)
@@ -25,6 +26,8 @@ public sealed class ModelCache(IModelLoader loader, ArtifactStore store, IOption
         if (failed.TryGetValue(key, out var reason)) throw new ModelUnusableException(reason);
         lock (gate)
         {
+            if (!threadsSet && options.Value.TorchThreads > 0) AigcMesh.Models.TorchRuntime.UseThreads(options.Value.TorchThreads);
+            threadsSet = true;
             if (runners.TryGetValue(key, out var node))
             {
                 recent.Remove(node);
