@@ -29,6 +29,10 @@ public sealed class GeneratorOptions
     /// <summary>How long a caller waits for a worker before it gets 503 with Retry-After.</summary>
     public int RequestTimeoutSeconds { get; set; } = 30;
 
+    /// <summary>Torch intra-op threads for inference (0: libtorch's default, all cores). On a small machine that also
+    /// serves HTTP, 1 can be faster (threads do not spin against the request work).</summary>
+    public int TorchThreads { get; set; }
+
     public GenerationLimits Limits { get; set; } = new();
 
     /// <summary>"Default" plus overrides by model id or family name.</summary>

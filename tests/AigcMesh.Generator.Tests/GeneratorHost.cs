@@ -1,5 +1,6 @@
 using AigcMesh.Contracts.Training;
 using AigcMesh.Gateway;
+using AigcMesh.Gateway.Security;
 using AigcMesh.Generator.Registry;
 using AigcMesh.Hosting;
 using AigcMesh.Storage;
@@ -97,7 +98,11 @@ public sealed class GatewayHost : IAsyncDisposable
     {
         this.app = app;
         Http = new HttpClient { BaseAddress = GeneratorHost.AddressOf(app), Timeout = TimeSpan.FromSeconds(60) };
+        Http.DefaultRequestHeaders.Add(ApiKeyAuthenticationHandler.HeaderName, ApiKey);
     }
+
+    /// <summary>The API key the test gateway accepts (sent by <see cref="Http"/>).</summary>
+    public const string ApiKey = "amk_generator_tests";
 
     public HttpClient Http { get; }
 
@@ -108,6 +113,14 @@ public sealed class GatewayHost : IAsyncDisposable
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Storage:DataDirectory"] = dataDirectory,
+            ["Gateway:ApiKeys:0:Name"] = "tests",
+            ["Gateway:ApiKeys:0:Hash"] = ApiKeyHasher.Hash(ApiKey),
+            ["Gateway:ApiKeys:0:Scope"] = "Write",
+            ["Gateway:RateLimit:PermitsPerWindow"] = "100000",
+            ["ReverseProxy:Routes:generation-stream:ClusterId"] = "generator",
+            ["ReverseProxy:Routes:generation-stream:Match:Path"] = "/api/generations/stream",
+            ["ReverseProxy:Routes:generation-stream:TimeoutPolicy"] = "Disable",
+            ["ReverseProxy:Routes:generation-stream:Order"] = "-1",
             ["ReverseProxy:Routes:generations:ClusterId"] = "generator",
             ["ReverseProxy:Routes:generations:Match:Path"] = "/api/generations/{**rest}",
             ["ReverseProxy:Clusters:generator:Destinations:d1:Address"] = generator.ToString(),

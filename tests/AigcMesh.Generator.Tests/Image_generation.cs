@@ -35,6 +35,12 @@ public sealed class Image_generation(ImageFixture fixture) : IClassFixture<Image
 
         Assert.Contains(together, r => r.BatchRequests > 1);
         for (var i = 0; i < seeds.Count; i++) Assert.Equal(alone[seeds[i]].Images, together[i].Images);
+
+        // The batch sizes formed are on /metrics.
+        var metrics = await Http.GetStringAsync("/metrics");
+        var shared = metrics.Split('\n').Single(l => l.StartsWith("aigcmesh_generator_batch_requests_bucket{family=\"dcgan\",le=\"1\"}", StringComparison.Ordinal));
+        var all = metrics.Split('\n').Single(l => l.StartsWith("aigcmesh_generator_batch_requests_count{family=\"dcgan\"}", StringComparison.Ordinal));
+        Assert.True(double.Parse(all.Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture) > double.Parse(shared.Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture));
     }
 
     [Fact]

@@ -33,6 +33,44 @@ public static class TinyModels
             trainer.ModelConfig, new Dictionary<string, double> { ["d_loss"] = 1 });
     }
 
+    /// <summary>A 16x16 conv VAE trained for 2 steps on synthetic shapes.</summary>
+    public static async Task<ModelRegistered> VaeAsync(ArtifactStore store, int seed = 3)
+    {
+        var datasetId = await BuiltInDatasets.ImportSyntheticImagesAsync(store, 64, new DatasetImportOptions(ImageSize: 16));
+        using var data = DatasetReader.OpenImages(store, datasetId);
+        var hyperparameters = new Dictionary<string, string> { ["latent_size"] = "8", ["width"] = "8", ["batch_size"] = "16" };
+        using var trainer = ModelFamilies.CreateTrainer(ModelFamilies.Vae, hyperparameters, data, seed);
+        return Registered(store, trainer, datasetId);
+    }
+
+    /// <summary>A tiny GPT (2 layers, 32 wide) trained for 2 steps on the built-in corpus's char tokens.</summary>
+    public static async Task<ModelRegistered> GptAsync(ArtifactStore store, int seed = 4, int layers = 2, int embedding = 32, int context = 64)
+    {
+        var datasetId = await BuiltInDatasets.ImportSyntheticTextAsync(store, new DatasetImportOptions(BpeVocabularySize: 260));
+        using var data = DatasetReader.OpenText(store, datasetId, "char");
+        var hyperparameters = new Dictionary<string, string>
+        {
+            ["layers"] = $"{layers}",
+            ["heads"] = "2",
+            ["embedding_size"] = $"{embedding}",
+            ["context_length"] = $"{context}",
+            ["batch_size"] = "8",
+        };
+        using var trainer = ModelFamilies.CreateTrainer(ModelFamilies.Gpt, hyperparameters, data, seed);
+        return Registered(store, trainer, datasetId);
+    }
+
+    private static ModelRegistered Registered(ArtifactStore store, IModelTrainer trainer, string datasetId)
+    {
+        trainer.TrainStep();
+        trainer.TrainStep();
+        using var weights = new MemoryStream();
+        trainer.SaveWeights(weights);
+        var weightsId = store.Put(weights.ToArray());
+        return new ModelRegistered(Guid.NewGuid(), Guid.NewGuid(), 1, trainer.Family, datasetId, Guid.NewGuid(), weightsId.Value,
+            trainer.ModelConfig, new Dictionary<string, double>());
+    }
+
     /// <summary>A registration of a model whose weights file is not a model at all (to see a load failure).</summary>
     public static ModelRegistered Broken(ArtifactStore store, string datasetId)
     {

@@ -16,6 +16,7 @@ public sealed class GenerationClient(IClientFactory clients, IPublishEndpoint pu
 {
     private readonly Uri queue = new($"queue:{options.Value.GenerateQueue}");
     private readonly RequestTimeout timeout = RequestTimeout.After(s: options.Value.RequestTimeoutSeconds);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<Type, object> requestClients = new(); // request clients are reusable and thread-safe
 
     public Task<GenerationOutcome<ImagesGenerated>> GenerateAsync(GenerateImages request, CancellationToken cancellationToken) =>
         SendAsync<GenerateImages, ImagesGenerated>(request, request.CorrelationId, request.GenerationId, request.Model.ModelId, cancellationToken);
@@ -30,7 +31,7 @@ public sealed class GenerationClient(IClientFactory clients, IPublishEndpoint pu
         where TRequest : class
         where TResult : class
     {
-        var client = clients.CreateRequestClient<TRequest>(queue, timeout);
+        var client = (IRequestClient<TRequest>)requestClients.GetOrAdd(typeof(TRequest), _ => clients.CreateRequestClient<TRequest>(queue, timeout));
         try
         {
             var response = await client.GetResponse<TResult, GenerationRejected>(request, cancellationToken);
@@ -44,10 +45,10 @@ public sealed class GenerationClient(IClientFactory clients, IPublishEndpoint pu
             return new(null, new GenerationRejected(correlationId, generationId, modelId, GenerationRejectionKind.Busy,
                 $"No generator answered within {options.Value.RequestTimeoutSeconds} s (Generator:RequestTimeoutSeconds).", 5));
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (Exception e) when (cancellationToken.IsCancellationRequested && e is OperationCanceledException or RequestCanceledException)
         {
             await CancelAsync(correlationId, generationId, "the caller disconnected");
-            throw;
+            throw new OperationCanceledException("The caller disconnected.", e, cancellationToken);
         }
     }
 

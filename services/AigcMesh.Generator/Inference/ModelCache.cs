@@ -17,6 +17,7 @@ public sealed class ModelCache(IModelLoader loader, ArtifactStore store, IOption
     private readonly Dictionary<string, LinkedListNode<ModelRunner>> runners = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, string> failed = new(StringComparer.Ordinal);
     private long bytes;
+    private bool threadsSet;
 
     /// <summary>The runner of <paramref name="model"/>, loading it (on its own thread) when it is not loaded.</summary>
     public ModelRunner Get(GeneratorModel model)
@@ -25,6 +26,8 @@ public sealed class ModelCache(IModelLoader loader, ArtifactStore store, IOption
         if (failed.TryGetValue(key, out var reason)) throw new ModelUnusableException(reason);
         lock (gate)
         {
+            if (!threadsSet && options.Value.TorchThreads > 0) AigcMesh.Models.TorchRuntime.UseThreads(options.Value.TorchThreads);
+            threadsSet = true;
             if (runners.TryGetValue(key, out var node))
             {
                 recent.Remove(node);
@@ -79,7 +82,15 @@ public sealed class ModelCache(IModelLoader loader, ArtifactStore store, IOption
     private LoadedModel Load(GeneratorModel model)
     {
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
-        var loaded = loader.Load(model);
+        LoadedModel loaded;
+        try
+        {
+            loaded = loader.Load(model);
+        }
+        catch (Exception e)
+        {
+            throw new ModelUnusableException($"Model {model.ModelId} v{model.Version} ({model.Family}) failed to load: {e.Message}", e);
+        }
         logger.LogInformation("Loaded model {ModelId} v{Version} ({Family}) in {Milliseconds:F0} ms", model.ModelId, model.Version, model.Family,
             System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         return loaded;
@@ -87,7 +98,7 @@ public sealed class ModelCache(IModelLoader loader, ArtifactStore store, IOption
 
     private void OnLoadFailed(ModelRunner runner, Exception error)
     {
-        var reason = $"Model {runner.Key.Split(':')[0]} ({runner.Family}) failed to load: {error.Message}";
+        var reason = error.Message;
         failed[runner.Key] = reason;
         logger.LogError(error, "{Reason} (not retried)", reason);
         lock (gate)
