@@ -19,6 +19,7 @@ public sealed class EvaluationData : IAsyncLifetime
     private readonly TempDirectory directory = new();
 
     public ArtifactStore Store { get; private set; } = null!;
+    public string ArtifactDirectory => Path.Combine(directory.Path, "artifacts");
     public string ImageDatasetId { get; private set; } = "";
     public string TextDatasetId { get; private set; } = "";
     public InMemoryFeatureNetworkIndex FeatureIndex { get; } = new();
@@ -33,7 +34,7 @@ public sealed class EvaluationData : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Store = new ArtifactStore(Path.Combine(directory.Path, "artifacts"));
+        Store = new ArtifactStore(ArtifactDirectory);
         ImageDatasetId = await BuiltInDatasets.ImportSyntheticImagesAsync(Store, 400, new DatasetImportOptions(ImageSize: 16, ValidationFraction: 0.1, TestFraction: 0.25));
         TextDatasetId = await BuiltInDatasets.ImportSyntheticTextAsync(Store);
     }
