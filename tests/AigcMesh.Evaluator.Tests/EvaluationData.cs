@@ -60,6 +60,30 @@ public sealed class EvaluationData : IAsyncLifetime
         return (ModelFamilies.LoadImageModel(ModelFamilies.Dcgan, trainer.ModelConfig, new MemoryStream(bytes)), trainer.ModelConfig, bytes);
     }
 
+    public static readonly Dictionary<string, string> TinyLstm = new()
+    {
+        ["layers"] = "1",
+        ["embedding_size"] = "32",
+        ["hidden_size"] = "64",
+        ["context_length"] = "32",
+        ["batch_size"] = "8",
+        ["learning_rate"] = "0.005",
+        ["warmup_steps"] = "5",
+        ["tokenizer"] = "char",
+    };
+
+    /// <summary>An LSTM on the corpus's char tokens trained for <paramref name="steps"/> steps, saved and loaded as the services do.</summary>
+    public (ITextModel Model, IReadOnlyDictionary<string, string> Config, byte[] Weights) Lstm(int steps)
+    {
+        using var data = DatasetReader.OpenText(Store, TextDatasetId, "char");
+        using var trainer = ModelFamilies.CreateTrainer(ModelFamilies.Lstm, TinyLstm, data, seed: 3);
+        for (var i = 0; i < steps; i++) trainer.TrainStep();
+        using var weights = new MemoryStream();
+        trainer.SaveWeights(weights);
+        var bytes = weights.ToArray();
+        return (ModelFamilies.LoadTextModel(ModelFamilies.Lstm, trainer.ModelConfig, new MemoryStream(bytes)), trainer.ModelConfig, bytes);
+    }
+
     public Task DisposeAsync()
     {
         directory.Dispose();

@@ -58,4 +58,23 @@ public sealed class Text_evaluation(EvaluationData fixture)
         Assert.True(after.Metrics["bits_per_char"] < before.Metrics["bits_per_char"] - 1, $"{before.Metrics["bits_per_char"]} -> {after.Metrics["bits_per_char"]}");
         Assert.True(after.Metrics["perplexity"] < before.Metrics["perplexity"]);
     }
+
+    [Fact]
+    public void A_trained_lstm_beats_an_untrained_one_on_held_out_text()
+    {
+        using var data = DatasetReader.OpenText(fixture.Store, fixture.TextDatasetId, "char");
+        var (untrained, _, _) = fixture.Lstm(steps: 0);
+        var (trained, config, _) = fixture.Lstm(steps: 80);
+        using (untrained)
+        using (trained)
+        {
+            var before = TextEvaluator.Evaluate(untrained, data, Small);
+            var after = TextEvaluator.Evaluate(trained, data, Small);
+
+            Assert.Equal("char", config["tokenizer"]);
+            Assert.InRange(before.Metrics["bits_per_token"], Math.Log2(data.Tokenizer.VocabularySize) - 0.5, Math.Log2(data.Tokenizer.VocabularySize) + 0.5);
+            Assert.True(after.Metrics["bits_per_char"] < before.Metrics["bits_per_char"] - 1, $"{before.Metrics["bits_per_char"]} -> {after.Metrics["bits_per_char"]} bits/char");
+            Assert.True(after.Metrics["perplexity"] < before.Metrics["perplexity"]);
+        }
+    }
 }

@@ -94,5 +94,39 @@ public sealed class The_evaluator_service(EvaluationData fixture) : IDisposable
         Assert.Equal("failed", record.GetProperty("status").GetString());
     }
 
+    [Fact]
+    public async Task Evaluates_a_text_model_beside_compressor_baselines_and_optimises_its_text()
+    {
+        var completed = new Received<EvaluationCompleted>();
+        await using var app = EvaluatorHost.Build(data.Path, fixture.ArtifactDirectory, new Dictionary<string, string?>
+        {
+            ["Evaluator:MaxHeldOutTokens"] = "400",
+            ["Evaluator:TextSampleCount"] = "4",
+            ["Evaluator:TextSampleTokens"] = "16",
+        }, completed);
+        await app.StartAsync();
+        using var http = new HttpClient { BaseAddress = EvaluatorHost.AddressOf(app) };
+        var (model, config, weights) = fixture.Lstm(steps: 10);
+        model.Dispose();
+        var registered = new ModelRegistered(Guid.NewGuid(), Guid.NewGuid(), 1, ModelFamilies.Lstm, fixture.TextDatasetId, Guid.NewGuid(), fixture.Store.Put(weights).ToString(), config, new Dictionary<string, double>());
+
+        await app.Services.GetRequiredService<IBus>().Publish(registered);
+        var report = await completed.WaitFor(c => c.ModelId == registered.ModelId, Timeout);
+
+        Assert.Equal(399, report.Metrics["scored_tokens"]);
+        foreach (var key in new[] { "gzip_bits_per_char", "xz_bits_per_char", "zstd_bits_per_char", "distinct_1", "self_bleu" })
+            Assert.True(report.Baselines.ContainsKey(key), key);
+        foreach (var key in new[] { "bits_per_char", "perplexity", "distinct_2", "repetition_rate" })
+            Assert.True(report.Metrics.ContainsKey(key), key);
+
+        var optimised = await http.PostAsJsonAsync("/api/evaluations/optimise", new { modelId = registered.ModelId, prompt = "The ", candidates = 6, keep = 2, maxNewTokens = 12, blocklist = new[] { "zzz" } });
+        Assert.Equal(HttpStatusCode.OK, optimised.StatusCode);
+        var result = await optimised.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("text", result.GetProperty("kind").GetString());
+        Assert.Equal("likelihood", result.GetProperty("objective").GetString());
+        Assert.True(result.GetProperty("meanScoreBest").GetDouble() >= result.GetProperty("meanScoreAll").GetDouble());
+        Assert.All(result.GetProperty("best").EnumerateArray(), b => Assert.False(string.IsNullOrEmpty(b.GetProperty("text").GetString())));
+    }
+
     public void Dispose() => data.Dispose();
 }
