@@ -1,4 +1,5 @@
 using AigcMesh.Hosting;
+using AigcMesh.Testing;
 using MassTransit;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -20,6 +21,7 @@ internal static class EvaluatorHost
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Messaging:Transport"] = "InMemory",
+            ["Messaging:RabbitMqUrl"] = "",
             ["Storage:DataDirectory"] = dataDirectory,
             ["Storage:ArtifactDirectory"] = artifactDirectory,
             ["Evaluator:DefaultSampleCount"] = "64",
@@ -34,7 +36,11 @@ internal static class EvaluatorHost
         builder.AddMessaging(bus =>
         {
             bus.AddEvaluatorConsumers();
-            bus.AddConsumer<RecordingConsumer<T>>();
+            bus.AddConsumer<RecordingConsumer<T>>().Endpoint(e =>
+            {
+                e.Name = $"evaluator-test-{RabbitMqBroker.UniqueQueuePrefix()}";
+                e.Temporary = true;
+            });
         });
         var app = builder.Build();
         app.UseServiceDefaults();
