@@ -19,6 +19,7 @@ public sealed class EvaluationData : IAsyncLifetime
     private readonly TempDirectory directory = new();
 
     public ArtifactStore Store { get; private set; } = null!;
+    public string ArtifactDirectory => Path.Combine(directory.Path, "artifacts");
     public string ImageDatasetId { get; private set; } = "";
     public string TextDatasetId { get; private set; } = "";
     public InMemoryFeatureNetworkIndex FeatureIndex { get; } = new();
@@ -33,7 +34,7 @@ public sealed class EvaluationData : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Store = new ArtifactStore(Path.Combine(directory.Path, "artifacts"));
+        Store = new ArtifactStore(ArtifactDirectory);
         ImageDatasetId = await BuiltInDatasets.ImportSyntheticImagesAsync(Store, 400, new DatasetImportOptions(ImageSize: 16, ValidationFraction: 0.1, TestFraction: 0.25));
         TextDatasetId = await BuiltInDatasets.ImportSyntheticTextAsync(Store);
     }
@@ -57,6 +58,30 @@ public sealed class EvaluationData : IAsyncLifetime
         trainer.SaveWeights(weights);
         var bytes = weights.ToArray();
         return (ModelFamilies.LoadImageModel(ModelFamilies.Dcgan, trainer.ModelConfig, new MemoryStream(bytes)), trainer.ModelConfig, bytes);
+    }
+
+    public static readonly Dictionary<string, string> TinyLstm = new()
+    {
+        ["layers"] = "1",
+        ["embedding_size"] = "32",
+        ["hidden_size"] = "64",
+        ["context_length"] = "32",
+        ["batch_size"] = "8",
+        ["learning_rate"] = "0.005",
+        ["warmup_steps"] = "5",
+        ["tokenizer"] = "char",
+    };
+
+    /// <summary>An LSTM on the corpus's char tokens trained for <paramref name="steps"/> steps, saved and loaded as the services do.</summary>
+    public (ITextModel Model, IReadOnlyDictionary<string, string> Config, byte[] Weights) Lstm(int steps)
+    {
+        using var data = DatasetReader.OpenText(Store, TextDatasetId, "char");
+        using var trainer = ModelFamilies.CreateTrainer(ModelFamilies.Lstm, TinyLstm, data, seed: 3);
+        for (var i = 0; i < steps; i++) trainer.TrainStep();
+        using var weights = new MemoryStream();
+        trainer.SaveWeights(weights);
+        var bytes = weights.ToArray();
+        return (ModelFamilies.LoadTextModel(ModelFamilies.Lstm, trainer.ModelConfig, new MemoryStream(bytes)), trainer.ModelConfig, bytes);
     }
 
     public Task DisposeAsync()

@@ -1,4 +1,5 @@
 using AigcMesh.Evaluation;
+using AigcMesh.Models;
 
 namespace AigcMesh.Evaluator.Tests.Evaluation;
 
@@ -42,6 +43,32 @@ public sealed class Image_evaluation(EvaluationData fixture)
 
             for (var c = 0; c < 4; c++) Assert.InRange(report.Metrics[$"class_accuracy_{c}"], 0, 1);
             Assert.True(report.Baselines["class_accuracy_mean"] > 0.5);
+        }
+    }
+
+    [Fact]
+    public void Reports_the_negative_elbo_of_a_vae_on_the_test_split_which_falls_with_training()
+    {
+        using var features = fixture.FeatureNetwork();
+        using var data = fixture.OpenImages();
+        var hyperparameters = new Dictionary<string, string> { ["latent_size"] = "8", ["width"] = "8", ["batch_size"] = "32", ["learning_rate"] = "0.003" };
+        using var trainer = ModelFamilies.CreateTrainer(ModelFamilies.Vae, hyperparameters, data, seed: 2);
+
+        var before = Evaluate(trainer);
+        for (var i = 0; i < 30; i++) trainer.TrainStep();
+        var after = Evaluate(trainer);
+
+        Assert.True(before > 0 && after < before, $"negative ELBO {before:F1} -> {after:F1} nats per image");
+
+        double Evaluate(IModelTrainer t)
+        {
+            using var weights = new MemoryStream();
+            t.SaveWeights(weights);
+            weights.Position = 0;
+            using var model = ModelFamilies.LoadImageModel(ModelFamilies.Vae, t.ModelConfig, weights);
+            var report = ImageEvaluator.Evaluate(model, data, features, Small);
+            Assert.Contains("negative_elbo_nats", report.Notes.Keys);
+            return report.Metrics["negative_elbo_nats"];
         }
     }
 }

@@ -14,7 +14,7 @@ public sealed class Text_evaluation(EvaluationData fixture)
     public void A_uniform_model_scores_log2_of_the_vocabulary_in_bits_per_token(string tokenizer)
     {
         using var data = DatasetReader.OpenText(fixture.Store, fixture.TextDatasetId, tokenizer);
-        using var model = new UniformTextModel(data.Tokenizer.VocabularySize);
+        using var model = new UnigramTextModel(data.Tokenizer.VocabularySize);
 
         var report = TextEvaluator.Evaluate(model, data, Small);
 
@@ -27,7 +27,7 @@ public sealed class Text_evaluation(EvaluationData fixture)
     public void Reports_compressor_baselines_diversity_and_reference_scores()
     {
         using var data = DatasetReader.OpenText(fixture.Store, fixture.TextDatasetId, "char");
-        using var model = new UniformTextModel(data.Tokenizer.VocabularySize);
+        using var model = new UnigramTextModel(data.Tokenizer.VocabularySize);
         var reference = data.ReadText(DatasetSplit.Validation)[..200];
 
         var report = TextEvaluator.Evaluate(model, data, Small with { References = [reference] });
@@ -41,5 +41,40 @@ public sealed class Text_evaluation(EvaluationData fixture)
         Assert.True(report.Metrics.ContainsKey("bleu") && report.Metrics.ContainsKey("rouge_l"));
         Assert.InRange(report.Metrics["distinct_1"], 0, 1);
         Assert.InRange(report.Baselines["self_bleu"], 0, 1);
+    }
+
+    [Fact]
+    public void A_trained_model_scores_better_than_an_untrained_one()
+    {
+        using var data = DatasetReader.OpenText(fixture.Store, fixture.TextDatasetId, "char");
+        var training = new int[(int)data.TokenCount(DatasetSplit.Train)];
+        data.Read(DatasetSplit.Train, 0, training);
+        using var untrained = new UnigramTextModel(data.Tokenizer.VocabularySize);
+        using var trained = new UnigramTextModel(data.Tokenizer.VocabularySize, training);
+
+        var before = TextEvaluator.Evaluate(untrained, data, Small);
+        var after = TextEvaluator.Evaluate(trained, data, Small);
+
+        Assert.True(after.Metrics["bits_per_char"] < before.Metrics["bits_per_char"] - 1, $"{before.Metrics["bits_per_char"]} -> {after.Metrics["bits_per_char"]}");
+        Assert.True(after.Metrics["perplexity"] < before.Metrics["perplexity"]);
+    }
+
+    [Fact]
+    public void A_trained_lstm_beats_an_untrained_one_on_held_out_text()
+    {
+        using var data = DatasetReader.OpenText(fixture.Store, fixture.TextDatasetId, "char");
+        var (untrained, _, _) = fixture.Lstm(steps: 0);
+        var (trained, config, _) = fixture.Lstm(steps: 80);
+        using (untrained)
+        using (trained)
+        {
+            var before = TextEvaluator.Evaluate(untrained, data, Small);
+            var after = TextEvaluator.Evaluate(trained, data, Small);
+
+            Assert.Equal("char", config["tokenizer"]);
+            Assert.InRange(before.Metrics["bits_per_token"], Math.Log2(data.Tokenizer.VocabularySize) - 0.5, Math.Log2(data.Tokenizer.VocabularySize) + 0.5);
+            Assert.True(after.Metrics["bits_per_char"] < before.Metrics["bits_per_char"] - 1, $"{before.Metrics["bits_per_char"]} -> {after.Metrics["bits_per_char"]} bits/char");
+            Assert.True(after.Metrics["perplexity"] < before.Metrics["perplexity"]);
+        }
     }
 }
