@@ -1,4 +1,5 @@
 using AigcMesh.Evaluator.Data;
+using AigcMesh.Evaluator.Pipelines;
 using AigcMesh.Hosting;
 using MassTransit;
 
@@ -12,16 +13,19 @@ public static class EvaluatorServiceModule
     public static IHostApplicationBuilder AddEvaluatorService(this IHostApplicationBuilder builder)
     {
         builder.AddServiceDatabase<EvaluatorDbContext>("evaluator.db");
+        builder.AddPipelineService();
         return builder;
     }
 
     public static IBusRegistrationConfigurator AddEvaluatorConsumers(this IBusRegistrationConfigurator bus)
     {
+        bus.AddPipelineConsumers();
         return bus;
     }
 
     public static IEndpointRouteBuilder MapEvaluatorApi(this IEndpointRouteBuilder app)
     {
+        app.MapPipelineApi();
         return app;
     }
 }
