@@ -1,3 +1,4 @@
+using AigcMesh.Gateway.Dashboard;
 using AigcMesh.Gateway.RateLimiting;
 using AigcMesh.Gateway.Routing;
 using AigcMesh.Gateway.Security;
@@ -60,6 +61,7 @@ public static class GatewayServiceModule
         app.UseRequestTimeouts();
         app.UseMiddleware<RequestBodyLimitMiddleware>();
         app.MapReverseProxy();
+        app.MapAigcDashboard();
         return app;
     }
 }
