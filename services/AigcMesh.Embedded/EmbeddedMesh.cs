@@ -20,8 +20,9 @@ public sealed class EmbeddedMesh : IAsyncDisposable
     private readonly WebApplication backend;
     private readonly WebApplication gateway;
 
-    private EmbeddedMesh(WebApplication backend, WebApplication gateway, string? generatedApiKey)
+    private EmbeddedMesh(WebApplication backend, WebApplication gateway, string? generatedApiKey, string dataDirectory)
     {
+        DataDirectory = dataDirectory;
         this.backend = backend;
         this.gateway = gateway;
         GeneratedApiKey = generatedApiKey;
@@ -32,6 +33,9 @@ public sealed class EmbeddedMesh : IAsyncDisposable
     /// It exists only in this process's memory: the gateway holds its hash.
     /// </summary>
     public string? GeneratedApiKey { get; }
+
+    /// <summary>The folder holding every service's Sqlite file and the artifact store (artifacts/).</summary>
+    public string DataDirectory { get; }
 
     public Uri GatewayAddress => AddressOf(gateway);
     public Uri BackendAddress => AddressOf(backend);
@@ -57,7 +61,7 @@ public sealed class EmbeddedMesh : IAsyncDisposable
         {
             gateway = BuildGateway(args, settings, dataDirectory, gatewayUrl, AddressOf(backend), generatedApiKey);
             await gateway.StartAsync(cancellationToken);
-            return new EmbeddedMesh(backend, gateway, generatedApiKey);
+            return new EmbeddedMesh(backend, gateway, generatedApiKey, dataDirectory);
         }
         catch
         {

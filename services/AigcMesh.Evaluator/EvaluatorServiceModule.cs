@@ -5,6 +5,7 @@ using AigcMesh.Evaluator.Data;
 using AigcMesh.Evaluator.Evaluations;
 using AigcMesh.Evaluator.Optimisation;
 using AigcMesh.Evaluator.Registry;
+using AigcMesh.Evaluator.Pipelines;
 using AigcMesh.Hosting;
 using MassTransit;
 
@@ -27,6 +28,7 @@ public static class EvaluatorServiceModule
         builder.Services.AddSingleton<EvaluationRunner>();
         builder.Services.AddSingleton<EvaluationService>();
         builder.Services.AddSingleton<ContentOptimisationService>();
+        builder.AddPipelineService();
         return builder;
     }
 
@@ -34,6 +36,7 @@ public static class EvaluatorServiceModule
     {
         bus.AddConsumer<ModelRegisteredConsumer, ModelRegisteredConsumerDefinition>();
         bus.AddConsumer<EvaluateModelConsumer, EvaluateModelConsumerDefinition>();
+        bus.AddPipelineConsumers();
         return bus;
     }
 
@@ -41,6 +44,7 @@ public static class EvaluatorServiceModule
     {
         app.MapEvaluationsApi();
         app.MapLeaderboardsApi();
+        app.MapPipelineApi();
         return app;
     }
 }
