@@ -1,0 +1,3 @@
+using AigcMesh.HealthProbe;
+
+return await Probe.RunAsync(args, Console.Error);
