@@ -42,7 +42,7 @@ public sealed class CliMesh : IAsyncLifetime
     }
 
     /// <summary>Runs `aigc args...` with AIGC_GATEWAY_URL and AIGC_API_KEY set; its exit code and what it wrote.</summary>
-    public async Task<CliResult> RunAsync(string? apiKey, params string[] args)
+    public async Task<CliResult> RunWithKeyAsync(string? apiKey, params string[] args)
     {
         var output = new StringWriter();
         var error = new StringWriter();
@@ -57,7 +57,7 @@ public sealed class CliMesh : IAsyncLifetime
         return new CliResult(exitCode, output.ToString(), error.ToString());
     }
 
-    public Task<CliResult> RunAsync(params string[] args) => RunAsync(WriteKey, args);
+    public Task<CliResult> RunAsync(params string[] args) => RunWithKeyAsync(WriteKey, args);
 
     /// <summary>The built-in synthetic images at 16x16 (small and fast to train on), imported once through the CLI.</summary>
     public async Task<string> ImagesDatasetAsync()
