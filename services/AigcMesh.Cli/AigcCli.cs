@@ -8,19 +8,19 @@ namespace AigcMesh.Cli;
 /// <summary>The `aigc` command tree. Global options: --gateway, --api-key (else AIGC_GATEWAY_URL / AIGC_API_KEY) and --json.</summary>
 public static class AigcCli
 {
-    public static readonly Option<string?> Gateway = new("--gateway", "-g")
+    private static Option<string?> NewGateway() => new("--gateway", "-g")
     {
         Description = $"Gateway address (default: ${AigcClientOptions.GatewayUrlVariable}, else {AigcClientOptions.DefaultGatewayAddress})",
         Recursive = true,
     };
 
-    public static readonly Option<string?> ApiKey = new("--api-key", "-k")
+    private static Option<string?> NewApiKey() => new("--api-key", "-k")
     {
         Description = $"API key sent as {AigcClient.ApiKeyHeader} (default: ${AigcClientOptions.ApiKeyVariable})",
         Recursive = true,
     };
 
-    public static readonly Option<bool> Json = new("--json")
+    private static Option<bool> NewJson() => new("--json")
     {
         Description = "Write machine-readable JSON instead of tables and progress bars",
         Recursive = true,
@@ -37,9 +37,9 @@ public static class AigcCli
     {
         var root = new RootCommand("aigc: the AigcMesh command-line client. Train generative models on your data, generate and evaluate content.")
         {
-            Gateway,
-            ApiKey,
-            Json,
+            NewGateway(),
+            NewApiKey(),
+            NewJson(),
         };
         root.Subcommands.Add(DatasetCommands.Build(environment));
         root.Subcommands.Add(RunCommands.Build(environment));
@@ -56,11 +56,11 @@ public static class AigcCli
     public static Func<ParseResult, CancellationToken, Task<int>> Handler(CliEnvironment environment, Func<CommandContext, Task<int>> body) =>
         async (parse, cancellationToken) =>
         {
-            var output = new Renderer(environment, parse.GetValue(Json));
+            var output = new Renderer(environment, parse.GetValue<bool>("--json"));
             AigcClientOptions options;
             try
             {
-                options = AigcClientOptions.Resolve(parse.GetValue(Gateway), parse.GetValue(ApiKey), environment.Variables);
+                options = AigcClientOptions.Resolve(parse.GetValue<string?>("--gateway"), parse.GetValue<string?>("--api-key"), environment.Variables);
             }
             catch (ArgumentException e)
             {

@@ -50,7 +50,6 @@ public sealed class AigcClient : IDisposable
         Evaluations = new EvaluationsClient(this);
         Leaderboards = new LeaderboardsClient(this);
         Pipelines = new PipelinesClient(this);
-        Artifacts = new ArtifactsClient(this);
     }
 
     public AigcClientOptions Options { get; }
@@ -62,7 +61,6 @@ public sealed class AigcClient : IDisposable
     public EvaluationsClient Evaluations { get; }
     public LeaderboardsClient Leaderboards { get; }
     public PipelinesClient Pipelines { get; }
-    public ArtifactsClient Artifacts { get; }
 
     /// <summary>Request timeout for ordinary (non-streaming) calls.</summary>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(100);
@@ -108,6 +106,16 @@ public sealed class AigcClient : IDisposable
         using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
         await EnsureSuccessAsync(response, timeout.Token);
         return await response.Content.ReadAsByteArrayAsync(timeout.Token);
+    }
+
+    /// <summary>Downloads a binary answer with its media type (a preview that is a PNG or text).</summary>
+    public async Task<(byte[] Content, string? MediaType)> GetBytesWithTypeAsync(string path, CancellationToken cancellationToken = default)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, Relative(path));
+        using var timeout = WithTimeout(cancellationToken);
+        using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
+        await EnsureSuccessAsync(response, timeout.Token);
+        return (await response.Content.ReadAsByteArrayAsync(timeout.Token), response.Content.Headers.ContentType?.MediaType);
     }
 
     /// <summary>Reads a Server-Sent Events stream (GET, or POST with a JSON body) until the server ends it or the token is cancelled.</summary>

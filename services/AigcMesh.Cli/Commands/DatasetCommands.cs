@@ -7,18 +7,6 @@ namespace AigcMesh.Cli.Commands;
 /// <summary>aigc datasets import|list|show|preview|delete</summary>
 public static class DatasetCommands
 {
-    /// <summary>Friendly source names on the command line, and the service's source kinds they mean.</summary>
-    public static readonly IReadOnlyDictionary<string, string> Kinds = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
-    {
-        ["idx"] = "Idx",
-        ["image-folder"] = "ImageFolder",
-        ["text"] = "PlainText",
-        ["fortune"] = "FortuneText",
-        ["jsonl"] = "JsonLines",
-        ["synthetic-images"] = "SyntheticImages",
-        ["synthetic-text"] = "SyntheticText",
-    };
-
     public static Command Build(CliEnvironment environment)
     {
         var command = new Command("datasets", "Import, list, show, preview and delete data sets");
@@ -28,6 +16,7 @@ public static class DatasetCommands
         command.Subcommands.Add(Show(environment));
         command.Subcommands.Add(Preview(environment));
         command.Subcommands.Add(Delete(environment));
+        command.Subcommands.Add(Imports(environment));
         return command;
     }
 
@@ -35,11 +24,11 @@ public static class DatasetCommands
     {
         var name = new Option<string?>("--name", "-n") { Description = "Name of the data set (default: from the source)" };
         var builtIn = new Option<string?>("--builtin") { Description = "A built-in data set: images (synthetic shapes) or text (small corpus)" };
-        builtIn.AcceptOnlyFromAmong("images", "text");
+        builtIn.AcceptOnlyFromAmong("images", "text", ImportDatasetRequest.SyntheticImages, ImportDatasetRequest.SyntheticText);
         var serverPath = new Option<string?>("--path") { Description = "A path on the server, under one of its configured import roots" };
-        var files = new Option<string[]>("--file", "-f") { Description = "Local file(s) to upload (an IDX image file then its label file; a zip of an image folder; a text file)", AllowMultipleArgumentsPerToken = true };
-        var kind = new Option<string?>("--kind") { Description = "Source format: " + string.Join(", ", Kinds.Keys.Take(5)) + " (default: guessed from the file name)" };
-        kind.AcceptOnlyFromAmong([.. Kinds.Keys]);
+        var files = new Option<string[]>("--file", "-f") { Description = "Local file(s) to upload (an IDX image file and its label file; a zip of an image folder; a text file)", AllowMultipleArgumentsPerToken = true };
+        var kind = new Option<string?>("--kind") { Description = $"Source format: {string.Join(", ", DatasetsClient.Kinds)} (default: guessed from the file name)" };
+        kind.AcceptOnlyFromAmong([.. DatasetsClient.Kinds]);
         var imageSize = new Option<int?>("--image-size") { Description = "Target image size in pixels (square)" };
         var channels = new Option<int?>("--channels") { Description = "Target channel count (1 or 3)" };
         var seed = new Option<int?>("--seed") { Description = "Seed of the train/validation/test split" };
@@ -47,7 +36,7 @@ public static class DatasetCommands
         var textField = new Option<string?>("--text-field") { Description = "JSON Lines: the field holding the text" };
         var noWait = new Option<bool>("--no-wait") { Description = "Return once the import is accepted instead of waiting for the data set" };
         var timeout = new Option<int>("--timeout") { Description = "Seconds to wait for the import", DefaultValueFactory = _ => 600 };
-        var command = new Command("import", "Import a data set from a local file, a server path or a built-in source")
+        var command = new Command("import", "Import a data set from local files, a server path or a built-in source")
         {
             name, builtIn, serverPath, files, kind, imageSize, channels, seed, vocabulary, textField, noWait, timeout,
         };
@@ -61,49 +50,46 @@ public static class DatasetCommands
             DatasetImportStatus accepted;
             if (context.Get(builtIn) is { } which)
             {
-                var sourceKind = which == "images" ? "SyntheticImages" : "SyntheticText";
-                accepted = await context.Client.Datasets.ImportAsync(new ImportDatasetRequest(context.Get(name) ?? $"builtin-{which}", sourceKind, Options: options), context.CancellationToken);
+                var set = which is "images" or ImportDatasetRequest.SyntheticImages ? ImportDatasetRequest.SyntheticImages : ImportDatasetRequest.SyntheticText;
+                accepted = await context.Client.Datasets.ImportAsync(ImportDatasetRequest.BuiltIn(set, options), context.CancellationToken);
             }
             else if (context.Get(serverPath) is { } path)
             {
-                var sourceKind = KindOf(context.Get(kind), path);
-                accepted = await context.Client.Datasets.ImportAsync(new ImportDatasetRequest(context.Get(name) ?? Path.GetFileNameWithoutExtension(path), sourceKind, ServerPath: path, Options: options), context.CancellationToken);
+                accepted = await context.Client.Datasets.ImportAsync(ImportDatasetRequest.ServerPath(KindOf(context.Get(kind), path), path, context.Get(name), options), context.CancellationToken);
             }
             else
             {
                 var paths = fileList.Select(environment.ResolvePath).ToList();
                 foreach (var missing in paths.Where(p => !File.Exists(p))) throw new CliException($"No such file: {missing}");
-                var sourceKind = KindOf(context.Get(kind), paths[0]);
-                var datasetName = context.Get(name) ?? Path.GetFileNameWithoutExtension(paths[0].Replace(".gz", "", StringComparison.Ordinal));
-                accepted = await Upload(context, datasetName, sourceKind, paths, options);
+                accepted = await Upload(context, KindOf(context.Get(kind), paths[0]), context.Get(name), paths, options);
             }
 
-            if (context.Get(noWait) || accepted.DatasetId is { Length: > 0 } && accepted.ImportId == Guid.Empty)
+            if (context.Get(noWait))
             {
                 Finish(context, accepted);
                 return ExitCodes.Ok;
             }
             var finished = await WaitForImport(context, accepted, TimeSpan.FromSeconds(context.Get(timeout)));
             Finish(context, finished);
-            return finished.DatasetId is { Length: > 0 } ? ExitCodes.Ok : ExitCodes.Failed;
+            return finished.Succeeded ? ExitCodes.Ok : ExitCodes.Failed;
         }));
         return command;
     }
 
-    private static async Task<DatasetImportStatus> Upload(CommandContext context, string name, string sourceKind, List<string> paths, DatasetImportSettings options)
+    private static async Task<DatasetImportStatus> Upload(CommandContext context, string kind, string? name, List<string> paths, DatasetImportSettings options)
     {
         if (!context.Output.Interactive)
         {
-            return await context.Client.Datasets.UploadAsync(name, sourceKind, paths, options, null, context.CancellationToken);
+            return await context.Client.Datasets.UploadAsync(kind, paths, name, options, null, context.CancellationToken);
         }
         var total = paths.Sum(p => new FileInfo(p).Length);
         DatasetImportStatus? result = null;
         await context.Output.Console.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new TransferSpeedColumn())
             .StartAsync(async progress =>
             {
-                var task = progress.AddTask($"upload {name}", maxValue: Math.Max(1, total));
-                result = await context.Client.Datasets.UploadAsync(name, sourceKind, paths, options, new Progress<long>(done => task.Value = done), context.CancellationToken);
-                task.Value = total;
+                var task = progress.AddTask(Markup.Escape($"upload {Path.GetFileName(paths[0])}"), maxValue: Math.Max(1, total));
+                result = await context.Client.Datasets.UploadAsync(kind, paths, name, options, new Progress<long>(done => task.Value = done), context.CancellationToken);
+                task.Value = task.MaxValue;
             });
         return result!;
     }
@@ -113,21 +99,21 @@ public static class DatasetCommands
         if (accepted.IsFinished) return accepted;
         if (!context.Output.Interactive)
         {
-            return await context.Client.Datasets.WaitForImportAsync(accepted.ImportId, timeout, null, context.CancellationToken);
+            return await context.Client.Datasets.WaitForImportAsync(accepted.Id, timeout, null, context.CancellationToken);
         }
         DatasetImportStatus? result = null;
         await context.Output.Console.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new SpinnerColumn())
             .StartAsync(async progress =>
             {
-                var task = progress.AddTask($"import {accepted.Name}", maxValue: 1);
-                result = await context.Client.Datasets.WaitForImportAsync(accepted.ImportId, timeout, new Progress<DatasetImportStatus>(s =>
+                var task = progress.AddTask(Markup.Escape($"import {accepted.Name}"), maxValue: 1);
+                result = await context.Client.Datasets.WaitForImportAsync(accepted.Id, timeout, new Progress<DatasetImportStatus>(s =>
                 {
                     if (s.ItemsTotal is > 0 and var total)
                     {
                         task.MaxValue = total;
                         task.Value = s.ItemsDone ?? 0;
                     }
-                    if (s.Stage is { Length: > 0 } stage) task.Description = $"import {accepted.Name}: {stage}";
+                    if (s.Stage is { Length: > 0 } stage) task.Description = Markup.Escape($"import {accepted.Name}: {stage}");
                 }), context.CancellationToken);
                 task.Value = task.MaxValue;
             });
@@ -140,30 +126,43 @@ public static class DatasetCommands
         {
             context.Output.WriteJson(status);
         }
-        else if (status.DatasetId is { Length: > 0 } id)
+        else if (status.Succeeded)
         {
-            context.Output.Line($"imported {status.Name ?? ""} as data set {id}");
+            context.Output.Line($"imported {status.Name} as data set {status.DatasetId}{(status.AlreadyExisted == true ? " (the same bytes were imported before)" : "")}");
         }
-        else if (status.Reason is { Length: > 0 } reason)
+        else if (status.Failed)
         {
-            context.Environment.Error.WriteLine($"error: import failed: {reason}");
+            context.Environment.Error.WriteLine($"error: import {status.Id} of {status.Name} failed: {status.Error}");
         }
         else
         {
-            context.Output.Line($"import {status.ImportId} accepted ({status.Status ?? "pending"})");
+            context.Output.Line($"import {status.Id} accepted ({status.State}); follow it with: aigc datasets imports");
         }
     }
 
+    /// <summary>The source kind for a file or folder: the one given, else guessed from its name.</summary>
     public static string KindOf(string? given, string path)
     {
-        if (given is not null) return Kinds[given];
-        var file = Path.GetFileName(path).ToLowerInvariant();
-        if (file.Contains("idx", StringComparison.Ordinal) || file.EndsWith("-ubyte", StringComparison.Ordinal) || file.EndsWith("-ubyte.gz", StringComparison.Ordinal)) return "Idx";
-        if (file.EndsWith(".zip", StringComparison.Ordinal) || Directory.Exists(path)) return "ImageFolder";
-        if (file.EndsWith(".jsonl", StringComparison.Ordinal) || file.EndsWith(".ndjson", StringComparison.Ordinal)) return "JsonLines";
-        if (!file.Contains('.', StringComparison.Ordinal) && path.Contains("fortunes", StringComparison.Ordinal)) return "FortuneText";
-        if (file.EndsWith(".txt", StringComparison.Ordinal)) return "PlainText";
-        throw new CliException($"Cannot tell the format of '{path}' from its name: give --kind ({string.Join(", ", Kinds.Keys.Take(5))}).");
+        if (given is not null) return given;
+        var file = Path.GetFileName(path.TrimEnd('/')).ToLowerInvariant();
+        if (file.Contains("idx", StringComparison.Ordinal) || file.EndsWith("-ubyte", StringComparison.Ordinal) || file.EndsWith("-ubyte.gz", StringComparison.Ordinal)) return "idx";
+        if (file.EndsWith(".zip", StringComparison.Ordinal) || Directory.Exists(path)) return "image-folder";
+        if (file.EndsWith(".jsonl", StringComparison.Ordinal) || file.EndsWith(".ndjson", StringComparison.Ordinal)) return "json-lines";
+        if (path.Contains("fortunes", StringComparison.Ordinal)) return "fortune";
+        if (file.EndsWith(".txt", StringComparison.Ordinal)) return "plain-text";
+        throw new CliException($"Cannot tell the format of '{path}' from its name: give --kind ({string.Join(", ", DatasetsClient.Kinds)}).");
+    }
+
+    private static Command Imports(CliEnvironment environment)
+    {
+        var command = new Command("imports", "List recent imports and their state");
+        command.SetAction(AigcCli.Handler(environment, async context =>
+        {
+            var imports = await context.Client.Datasets.ListImportsAsync(context.CancellationToken);
+            context.Output.Table(imports, "id", "name", "kind", "state", "stage", "itemsDone", "itemsTotal", "datasetId", "error");
+            return ExitCodes.Ok;
+        }));
+        return command;
     }
 
     private static Command List(CliEnvironment environment)
@@ -172,7 +171,7 @@ public static class DatasetCommands
         command.SetAction(AigcCli.Handler(environment, async context =>
         {
             var datasets = await context.Client.Datasets.ListAsync(context.CancellationToken);
-            context.Output.Table(datasets, "id", "name", "modality", "sourceKind", "trainCount", "validationCount", "testCount", "classCount", "createdAt");
+            context.Output.Table(datasets, "id", "name", "modality", "sourceKind", "trainCount", "validationCount", "testCount", "classCount", "sizeBytes", "createdAt");
             return ExitCodes.Ok;
         }));
         return command;
@@ -184,8 +183,15 @@ public static class DatasetCommands
         var command = new Command("show", "Show a data set's manifest and statistics") { id };
         command.SetAction(AigcCli.Handler(environment, async context =>
         {
-            var dataset = await context.Client.Datasets.GetAsync(context.Get(id), context.CancellationToken);
-            context.Output.Details(dataset, $"data set {dataset.Name}");
+            var details = await context.Client.Datasets.GetAsync(context.Get(id), context.CancellationToken);
+            if (context.Output.IsJson)
+            {
+                context.Output.WriteJson(details);
+                return ExitCodes.Ok;
+            }
+            context.Output.Details(details.Dataset, $"data set {details.Dataset.Name}");
+            if (details.Statistics is { } statistics) context.Output.Details(statistics, "statistics");
+            if (details.ActiveRuns is { Count: > 0 } runs) context.Output.Line($"used by run(s): {string.Join(", ", runs)}");
             return ExitCodes.Ok;
         }));
         return command;
@@ -198,8 +204,9 @@ public static class DatasetCommands
         var command = new Command("preview", "Save a data set's preview grid as a PNG (image data sets) or print its sample text") { id, output };
         command.SetAction(AigcCli.Handler(environment, async context =>
         {
-            var bytes = await context.Client.Datasets.PreviewPngAsync(context.Get(id), context.CancellationToken);
-            if (bytes.Length >= 8 && bytes[0] == 0x89 && bytes[1] == (byte)'P')
+            var preview = await context.Client.Datasets.PreviewAsync(context.Get(id), context.CancellationToken);
+            var bytes = preview.Content;
+            if (preview.IsImage)
             {
                 var path = environment.ResolvePath(context.Get(output));
                 Directory.CreateDirectory(Path.GetDirectoryName(path)!);

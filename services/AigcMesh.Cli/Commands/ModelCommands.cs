@@ -12,7 +12,7 @@ public static class ModelCommands
         var list = new Command("list", "List registered models");
         list.SetAction(AigcCli.Handler(environment, async context =>
         {
-            context.Output.Table(await context.Client.Models.ListAsync(context.CancellationToken), "id", "family", "version", "datasetId", "runId", "metrics", "createdAt");
+            context.Output.Table(await context.Client.Models.ListAsync(context.CancellationToken), "id", "family", "version", "datasetId", "runId", "metrics", "registeredAt");
             return ExitCodes.Ok;
         }));
         command.Subcommands.Add(list);

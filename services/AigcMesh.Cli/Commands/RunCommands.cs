@@ -47,9 +47,6 @@ public static class RunCommands
             command.Options.Add(Device);
         }
 
-        public TrainingBudgetRequest? Budget(CommandContext context) =>
-            context.Get(Steps) is null && context.Get(Seconds) is null ? null : new TrainingBudgetRequest(context.Get(Steps), context.Get(Seconds));
-
         public string? DeviceName(CommandContext context) => context.Get(Device) switch
         {
             null => null,
@@ -64,17 +61,19 @@ public static class RunCommands
         var dataset = new Option<string>("--dataset", "-d") { Description = "Data set id", Required = true };
         var training = new TrainingOptions();
         var watch = new Option<bool>("--watch", "-w") { Description = "Follow the run's progress until it ends" };
-        var command = new Command("start", "Start a training run") { dataset, watch };
+        var tokenizer = new Option<string?>("--tokenizer") { Description = "Text families: bpe or char (the data set's tokenization to train on)" };
+        tokenizer.AcceptOnlyFromAmong("bpe", "char");
+        var command = new Command("start", "Start a training run") { dataset, watch, tokenizer };
         training.AddTo(command);
         command.SetAction(AigcCli.Handler(environment, async context =>
         {
             var request = new StartRunRequest(context.Get(dataset), context.Get(training.Family), Parsing.KeyValues(context.Get(training.Parameters), "--param"),
-                training.Budget(context), context.Get(training.Seed), training.DeviceName(context));
+                context.Get(training.Steps), context.Get(training.Seconds), context.Get(training.Seed), training.DeviceName(context), context.Get(tokenizer));
             var run = await context.Client.Runs.StartAsync(request, context.CancellationToken);
             if (!context.Get(watch))
             {
                 if (context.Output.IsJson) context.Output.WriteJson(run);
-                else context.Output.Line($"started run {run.Id} ({run.Family ?? request.Family} on {request.DatasetId})");
+                else context.Output.Line($"started run {run.Id} ({request.Family} on {request.DatasetId})");
                 return ExitCodes.Ok;
             }
             if (!context.Output.IsJson) context.Output.Line($"started run {run.Id}");
@@ -89,7 +88,7 @@ public static class RunCommands
         command.SetAction(AigcCli.Handler(environment, async context =>
         {
             var runs = await context.Client.Runs.ListAsync(context.CancellationToken);
-            context.Output.Table(runs, "id", "family", "datasetId", "status", "step", "totalSteps", "losses", "modelId", "createdAt");
+            context.Output.Table(runs, "id", "family", "datasetId", "status", "step", "totalSteps", "latest.losses", "latest.itemsPerSecond", "modelId", "createdAt");
             return ExitCodes.Ok;
         }));
         return command;
@@ -147,12 +146,16 @@ public static class RunCommands
                     await foreach (var item in context.Client.Runs.WatchAsync(runId, context.CancellationToken))
                     {
                         last = item;
-                        if (TryProgress(item) is { } p)
+                        if (RunsClient.Progress(item) is { } p)
                         {
                             task.IsIndeterminate = p.TotalSteps is null;
                             if (p.TotalSteps is > 0 and var total) task.MaxValue = total;
                             task.Value = p.Step;
                             task.Description = Markup.Escape($"step {p.Step} {LossText(p)} {p.ItemsPerSecond:0}/s");
+                        }
+                        else
+                        {
+                            task.Description = Markup.Escape($"run {runId.ToString()[..8]}: {item.Type}");
                         }
                     }
                     task.Value = task.MaxValue;
@@ -168,13 +171,13 @@ public static class RunCommands
                 {
                     output.WriteJsonLine(new { @event = item.Type, data = Parse(item.Data) });
                 }
-                else if (TryProgress(item) is { } p)
+                else if (RunsClient.Progress(item) is { } p)
                 {
-                    output.Line($"step {p.Step}{(p.TotalSteps is { } t ? $"/{t}" : "")} {LossText(p)} {p.ItemsPerSecond:0.#} items/s{(p.EtaSeconds is { } eta ? $" eta {eta:0}s" : "")}");
+                    output.Line($"step {p.Step}{(p.TotalSteps is { } t ? $"/{t}" : "")} {LossText(p)} {p.ItemsPerSecond:0.#} items/s{(p.EtaSeconds is { } eta ? $" eta {eta:0}s" : "")}{(p.SnapshotArtifactId is { Length: > 12 } snap ? $" snapshot {snap[..12]}" : "")}");
                 }
                 else
                 {
-                    output.Line($"{item.Type}: {item.Data}");
+                    output.Line(item.Type);
                 }
             }
         }
@@ -182,23 +185,9 @@ public static class RunCommands
         var run = await context.Client.Runs.GetAsync(runId, context.CancellationToken);
         if (!output.IsJson)
         {
-            output.Line($"run {runId}: {run.Status ?? last.Type}{(run.ModelId is { } m ? $", model {m}" : "")}{(run.Reason is { Length: > 0 } r ? $" ({r})" : "")}");
+            output.Line($"run {runId}: {run.Status}{(run.ModelId is { } m ? $", model {m}" : "")}{(run.Reason is { Length: > 0 } r ? $" ({r})" : "")}");
         }
-        return string.Equals(run.Status, "completed", StringComparison.OrdinalIgnoreCase) || last.Type.Contains("completed", StringComparison.OrdinalIgnoreCase)
-            ? ExitCodes.Ok : ExitCodes.Failed;
-    }
-
-    internal static RunProgress? TryProgress(ServerSentEvent item)
-    {
-        if (!item.Type.Contains("progress", StringComparison.OrdinalIgnoreCase)) return null;
-        try
-        {
-            return item.As<RunProgress>();
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
+        return string.Equals(run.Status, RunStatus.Completed, StringComparison.OrdinalIgnoreCase) ? ExitCodes.Ok : ExitCodes.Failed;
     }
 
     private static string LossText(RunProgress p) =>

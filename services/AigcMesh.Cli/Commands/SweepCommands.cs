@@ -13,7 +13,7 @@ public static class SweepCommands
 
         var dataset = new Option<string>("--dataset", "-d") { Description = "Data set id", Required = true };
         var training = new RunCommands.TrainingOptions();
-        var grid = new Option<string[]>("--grid") { Description = "name=v1,v2,... values to search (repeatable)", Required = true, AllowMultipleArgumentsPerToken = true };
+        var grid = new Option<string[]>("--grid") { Description = "name=v1,v2,... values to search (repeatable); --param values are shared by every run", Required = true, AllowMultipleArgumentsPerToken = true };
         var strategy = new Option<string>("--strategy") { Description = "grid or random", DefaultValueFactory = _ => "grid" };
         strategy.AcceptOnlyFromAmong("grid", "random");
         var trials = new Option<int?>("--trials") { Description = "Random search: how many runs" };
@@ -24,14 +24,10 @@ public static class SweepCommands
             var values = Parsing.KeyValues(context.Get(grid), "--grid")
                 .ToDictionary(p => p.Key, p => (IReadOnlyList<string>)p.Value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
             var request = new SweepRequest(context.Get(dataset), context.Get(training.Family), values, context.Get(strategy), context.Get(trials),
-                Parsing.KeyValues(context.Get(training.Parameters), "--param"), training.Budget(context), context.Get(training.Seed), training.DeviceName(context));
+                Parsing.KeyValues(context.Get(training.Parameters), "--param"), context.Get(training.Steps), context.Get(training.Seconds), context.Get(training.Seed), training.DeviceName(context));
             var sweep = await context.Client.Sweeps.StartAsync(request, context.CancellationToken);
             if (context.Output.IsJson) context.Output.WriteJson(sweep);
-            else
-            {
-                context.Output.Line($"started sweep {sweep.Id}");
-                if (sweep.Runs is { Count: > 0 } runs) context.Output.Table(runs, "id", "status", "family");
-            }
+            else context.Output.Line($"started sweep {sweep.Id} with {sweep.Runs?.Count ?? 0} run(s): {string.Join(", ", sweep.Runs ?? [])}");
             return ExitCodes.Ok;
         }));
         command.Subcommands.Add(start);
@@ -39,7 +35,7 @@ public static class SweepCommands
         var list = new Command("list", "List sweeps");
         list.SetAction(AigcCli.Handler(environment, async context =>
         {
-            context.Output.Table(await context.Client.Sweeps.ListAsync(context.CancellationToken), "id", "family", "datasetId", "status", "bestRunId");
+            context.Output.Table(await context.Client.Sweeps.ListAsync(context.CancellationToken), "id", "family", "strategy", "datasetId", "status", "primaryMetric", "best.runId", "best.value", "createdAt");
             return ExitCodes.Ok;
         }));
         command.Subcommands.Add(list);
@@ -55,19 +51,19 @@ public static class SweepCommands
                 return ExitCodes.Ok;
             }
             context.Output.Details(sweep with { Runs = null }, $"sweep {sweep.Id}");
-            if (sweep.Runs is { Count: > 0 } runs) context.Output.Table(runs, "id", "status", "step", "losses", "modelId");
+            if (sweep.Runs is { Count: > 0 } runs) context.Output.Table(runs, "id", "status", "hyperparameters", "step", "finalMetrics", "modelId");
             return ExitCodes.Ok;
         }));
         command.Subcommands.Add(show);
 
         var cancelId = new Argument<string>("sweep") { Description = "Sweep id" };
-        var cancel = new Command("cancel", "Cancel a sweep's runs") { cancelId };
+        var cancel = new Command("cancel", "Cancel every run of a sweep that has not ended") { cancelId };
         cancel.SetAction(AigcCli.Handler(environment, async context =>
         {
             var sweepId = Parsing.Id(context.Get(cancelId), "sweep");
-            await context.Client.Sweeps.CancelAsync(sweepId, context.CancellationToken);
-            if (context.Output.IsJson) context.Output.WriteJson(new { cancelled = sweepId });
-            else context.Output.Line($"cancel requested for sweep {sweepId}");
+            var runs = await context.Client.Sweeps.CancelAsync(sweepId, context.CancellationToken);
+            if (context.Output.IsJson) context.Output.WriteJson(new { sweep = sweepId, cancelled = runs });
+            else context.Output.Line($"cancel requested for {runs.Count} run(s) of sweep {sweepId}");
             return ExitCodes.Ok;
         }));
         command.Subcommands.Add(cancel);

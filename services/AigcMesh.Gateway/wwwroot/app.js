@@ -9,7 +9,7 @@ const esc = s => String(s ?? '').replace(/[&<>"']/g, c => ({ '&': '&amp;', '<': 
 const short = id => (id ? String(id).slice(0, 8) : '');
 const fmt = v => (typeof v === 'number' ? (Math.abs(v) >= 1000 || (Math.abs(v) < 0.001 && v !== 0) ? v.toPrecision(4) : String(+v.toFixed(4))) : v ?? '');
 const TEXT_FAMILIES = ['gpt', 'lstm'];
-const artifactPath = id => `/api/artifacts/${encodeURIComponent(id)}`;
+const b64png = b => `data:image/png;base64,${b}`;
 
 const state = { datasets: [], runs: [], models: [], selectedRun: null, stopRun: null, stopPipeline: null, sort: { key: null, dir: 1 } };
 
@@ -123,30 +123,23 @@ async function loadDatasets() {
   const body = $('#datasets-table tbody');
   body.innerHTML = state.datasets.map(d => {
     const id = pick(d, 'id', 'datasetId');
-    const stats = d.statistics || {};
-    return `<tr data-id="${esc(id)}"><td>${esc(d.name)}</td><td>${esc(pick(d, 'modality'))}</td>
-      <td>${esc(pick(d, 'trainCount') ?? splitCount(stats, 'train'))}</td><td>${esc(pick(d, 'validationCount') ?? splitCount(stats, 'validation'))}</td>
-      <td>${esc(pick(d, 'testCount') ?? splitCount(stats, 'test'))}</td><td>${esc(pick(d, 'classCount') ?? '')}</td><td title="${esc(id)}">${esc(short(id))}</td></tr>`;
+    return `<tr data-id="${esc(id)}"><td>${esc(d.name)}</td><td>${esc(modality(d))}</td>
+      <td>${esc(d.trainCount)}</td><td>${esc(d.validationCount)}</td>
+      <td>${esc(d.testCount)}</td><td>${esc(d.classCount || '')}</td><td title="${esc(id)}">${esc(short(id))}</td></tr>`;
   }).join('');
   $$('tr', body).forEach(tr => tr.addEventListener('click', () => showDataset(tr.dataset.id, tr)));
   fillDatasetSelects();
 }
 
-function splitCount(stats, split) {
-  const s = stats && (stats.splits || stats.perSplit);
-  if (Array.isArray(s)) {
-    const m = s.find(x => String(x.split).toLowerCase() === split);
-    return m ? pick(m, 'count', 'records', 'tokenCount') : '';
-  }
-  return s && s[split] ? pick(s[split], 'count') : '';
-}
+// Enums may come as names or numbers (DatasetModality: Image = 0, Text = 1).
+const modality = d => (typeof d.modality === 'number' ? ['Image', 'Text'][d.modality] : d.modality);
 
 function fillDatasetSelects() {
   for (const select of $$('.dataset-select')) {
     const current = select.value;
-    const options = state.datasets.map(d => `<option value="${esc(pick(d, 'id', 'datasetId'))}">${esc(d.name)} (${esc(pick(d, 'modality'))}, ${esc(short(pick(d, 'id', 'datasetId')))})</option>`);
+    const options = state.datasets.map(d => `<option value="${esc(pick(d, 'id', 'datasetId'))}">${esc(d.name)} (${esc(modality(d))}, ${esc(short(pick(d, 'id', 'datasetId')))})</option>`);
     if (select.classList.contains('with-builtins')) {
-      options.unshift('<option value="builtin:SyntheticImages">import built-in images</option>', '<option value="builtin:SyntheticText">import built-in text</option>');
+      options.unshift('<option value="builtin:synthetic-images">built-in images (imported if needed)</option>', '<option value="builtin:synthetic-text">built-in text (imported if needed)</option>');
     }
     select.innerHTML = options.join('');
     if (current && [...select.options].some(o => o.value === current)) select.value = current;
@@ -158,11 +151,12 @@ function fillDatasetSelects() {
 async function showDataset(id, row) {
   $$('#datasets-table tr').forEach(r => r.classList.toggle('selected', r === row));
   const detail = $('#dataset-detail');
-  const d = await get(`/api/datasets/${encodeURIComponent(id)}`);
-  const stats = d.statistics || (d.manifest && d.manifest.statistics) || {};
-  detail.innerHTML = `<h3>${esc(d.name)} <span class="status">${esc(d.modality || '')}</span>
+  const details = await get(`/api/datasets/${encodeURIComponent(id)}`);
+  const d = details.dataset || details;
+  const stats = details.statistics || {};
+  detail.innerHTML = `<h3>${esc(d.name)} <span class="status">${esc(modality(d) || '')}</span>
       <button class="danger small" id="delete-dataset">delete</button></h3>
-    <table class="list"><tbody>${Object.entries(stats).map(([k, v]) => `<tr><th>${esc(k)}</th><td>${esc(typeof v === 'object' ? JSON.stringify(v) : fmt(v))}</td></tr>`).join('')}</tbody></table>
+    <table class="list" id="dataset-statistics"><tbody>${Object.entries(stats).map(([k, v]) => `<tr><th>${esc(k)}</th><td>${esc(typeof v === 'object' ? JSON.stringify(v) : fmt(v))}</td></tr>`).join('')}</tbody></table>
     <div id="dataset-preview"></div>`;
   $('#delete-dataset').addEventListener('click', async () => {
     if (!confirm(`Delete data set ${d.name}?`)) return;
@@ -175,9 +169,7 @@ async function showDataset(id, row) {
       target.innerHTML = `<img class="preview" alt="preview" src="${URL.createObjectURL(preview)}">`;
     } else {
       const text = await preview.text();
-      let sample = text;
-      try { const j = JSON.parse(text); sample = pick(j, 'text', 'sample', 'samples') ?? text; } catch { /* text */ }
-      target.innerHTML = `<pre>${esc(Array.isArray(sample) ? sample.join('\n---\n') : sample)}</pre>`;
+      target.innerHTML = `<pre>${esc(text)}</pre>`;
     }
   } catch (e) {
     $('#dataset-preview').textContent = `preview: ${e.message}`;
@@ -195,7 +187,6 @@ async function submitImport(event) {
   event.preventDefault();
   const form = event.target;
   clearFormErrors(form);
-  if (!requireField(form, 'name', 'A name is required.')) return;
   const options = {};
   if (form.imageSize.value) options.imageSize = intOrNull(form.imageSize.value);
   if (form.seed.value) options.seed = intOrNull(form.seed.value);
@@ -205,16 +196,15 @@ async function submitImport(event) {
     if (source === 'upload') {
       if (form.files.files.length === 0) { requireField(form, 'files', 'Choose at least one file.'); return; }
       const data = new FormData();
-      data.append('name', form.name.value);
-      data.append('sourceKind', form.kind.value);
-      data.append('options', JSON.stringify(options));
       for (const f of form.files.files) data.append('files', f, f.name);
-      accepted = await post('/api/datasets/uploads', data);
+      const query = new URLSearchParams({ kind: form.kind.value, ...options });
+      if (form.name.value) query.set('name', form.name.value);
+      accepted = await post(`/api/datasets/uploads?${query}`, data);
     } else if (source === 'path') {
-      if (!requireField(form, 'serverPath', 'A server path is required.')) return;
-      accepted = await post('/api/datasets/imports', { name: form.name.value, sourceKind: form.kind.value, serverPath: form.serverPath.value, options });
+      if (!requireField(form, 'path', 'A server path is required.')) return;
+      accepted = await post('/api/datasets', { source: 'path', kind: form.kind.value, path: form.serverPath.value, name: form.name.value || null, options });
     } else {
-      accepted = await post('/api/datasets/imports', { name: form.name.value, sourceKind: source, options });
+      accepted = await post('/api/datasets', { source: 'builtin', name: source, options });
     }
     await followImport(accepted);
   } catch (e) {
@@ -226,22 +216,21 @@ async function followImport(accepted) {
   const box = $('#import-progress');
   box.hidden = false;
   const bar = $('progress', box), label = $('span', box);
-  const importId = pick(accepted, 'importId', 'id');
   let status = accepted;
-  for (let i = 0; i < 2400 && !pick(status, 'datasetId') && !/failed/i.test(status.status || ''); i++) {
-    const total = pick(status, 'itemsTotal'), done = pick(status, 'itemsDone');
-    if (total) { bar.max = total; bar.value = done || 0; }
-    label.textContent = `${status.stage || status.status || 'importing'}…`;
-    await new Promise(r => setTimeout(r, 250));
-    status = await get(`/api/datasets/imports/${importId}`);
+  for (let i = 0; i < 3000 && !/succeeded|failed/i.test(status.state || ''); i++) {
+    if (status.itemsTotal) { bar.max = status.itemsTotal; bar.value = status.itemsDone || 0; }
+    label.textContent = `${status.stage || status.state || 'importing'}…`;
+    await new Promise(r => setTimeout(r, 200));
+    status = await get(`/api/datasets/imports/${status.id}`);
   }
   bar.value = bar.max;
-  if (pick(status, 'datasetId')) {
-    label.textContent = `imported as ${short(status.datasetId)}`;
+  if (/succeeded/i.test(status.state)) {
+    label.textContent = `imported ${status.name} as ${short(status.datasetId)}${status.alreadyExisted ? ' (already there)' : ''}`;
     await loadDatasets();
-  } else {
-    label.textContent = `failed: ${status.reason || status.status}`;
+    return status.datasetId;
   }
+  label.textContent = `failed: ${status.error || status.state}`;
+  throw new ApiError(422, { title: 'Import failed', detail: status.error });
 }
 
 // ---- runs and sweeps ------------------------------------------------------------------------------------
@@ -255,7 +244,8 @@ async function loadRuns() {
     const id = pick(r, 'id', 'runId');
     const status = String(r.status || '').toLowerCase();
     return `<tr data-id="${esc(id)}" class="${id === state.selectedRun ? 'selected' : ''}"><td title="${esc(id)}">${esc(short(id))}</td><td>${esc(r.family)}</td>
-      <td><span class="status ${esc(status)}">${esc(r.status)}</span></td><td>${esc(pick(r, 'step', 'steps') ?? '')}${r.totalSteps ? ' / ' + esc(r.totalSteps) : ''}</td>
+      <td><span class="status ${esc(status)}">${esc(r.status)}</span></td><td>${esc(r.step ?? '')}${r.totalSteps ? ' / ' + esc(r.totalSteps) : ''}</td>
+      <td>${esc(Object.entries((r.latest && r.latest.losses) || {}).map(([k, v]) => `${k}=${fmt(v)}`).join(' '))}</td>
       <td>${esc(short(r.datasetId))}</td><td>${esc(short(r.modelId))}</td></tr>`;
   }).join('');
   $$('tr', body).forEach(tr => tr.addEventListener('click', () => selectRun(tr.dataset.id)));
@@ -291,12 +281,16 @@ function selectRun(id) {
       const snapshot = pick(data, 'snapshotArtifactId');
       if (snapshot && !seenSnapshots.has(snapshot)) {
         seenSnapshots.add(snapshot);
-        addSnapshot(snapshot, step);
+        addSnapshot(id, snapshot, step);
       }
+    } else if (t === 'state' && data && typeof data === 'object') {
+      $('[data-run-status]', detail).textContent = data.status;
+      $('[data-run-step]', detail).textContent = `${data.step ?? 0}${data.totalSteps ? ' / ' + data.totalSteps : ''}`;
+      loadSnapshots(id, seenSnapshots).catch(() => {});
     } else {
-      const status = (data && typeof data === 'object' && data.status) || type;
+      const status = (data && typeof data === 'object' && data.reason) ? `${t}: ${data.reason}` : t;
       $('[data-run-status]', detail).textContent = status;
-      if (/completed|failed|cancel/i.test(t)) loadRuns().catch(showError);
+      if (/completed|failed|cancel/.test(t)) loadRuns().catch(showError);
     }
   }, error => {
     if (error) $('[data-run-status]', detail).textContent = `stream ended: ${error.message}`;
@@ -304,14 +298,30 @@ function selectRun(id) {
   });
 }
 
-async function addSnapshot(artifactId, step) {
+async function loadSnapshots(runId, seen) {
+  const list = (await get(`/api/runs/${runId}/snapshots`)) || [];
+  for (const snap of list) {
+    if (seen.has(snap.artifactId)) continue;
+    seen.add(snap.artifactId);
+    await addSnapshot(runId, snap.artifactId, snap.step);
+  }
+}
+
+async function addSnapshot(runId, artifactId, step) {
+  const path = `/api/runs/${runId}/snapshots/${encodeURIComponent(artifactId)}`;
   try {
-    const url = await imageUrl(artifactPath(artifactId));
-    const img = document.createElement('img');
-    img.src = url;
-    img.title = `step ${step}`;
-    img.alt = `snapshot at step ${step}`;
-    $('#snapshots').appendChild(img);
+    const blob = await request('GET', path, undefined, { blob: true });
+    if (blob.type.startsWith('image/')) {
+      const img = document.createElement('img');
+      img.src = URL.createObjectURL(blob);
+      img.title = `step ${step}`;
+      img.alt = `snapshot at step ${step}`;
+      $('#snapshots').appendChild(img);
+    } else {
+      const pre = document.createElement('pre');
+      pre.textContent = `step ${step}: ${await blob.text()}`;
+      $('#snapshots').appendChild(pre);
+    }
   } catch {
     const span = document.createElement('span');
     span.textContent = `snapshot ${short(artifactId)} (step ${step})`;
@@ -329,7 +339,7 @@ async function submitRun(event) {
       datasetId: form.datasetId.value,
       family: form.family.value,
       hyperparameters: parsePairs(form.hyperparameters.value, 'hyperparameters'),
-      budget: { maxSteps: intOrNull(form.maxSteps.value) },
+      maxSteps: intOrNull(form.maxSteps.value),
       seed: intOrNull(form.seed.value) ?? 0,
     };
     const run = await post('/api/runs', body);
@@ -346,12 +356,12 @@ async function submitSweep(event) {
   event.preventDefault();
   const form = event.target;
   clearFormErrors(form);
-  if (!requireField(form, 'datasetId', 'Pick a data set.') || !requireField(form, 'grid', 'Give at least one name=v1,v2 line.')) return;
+  if (!requireField(form, 'datasetId', 'Pick a data set.') || !requireField(form, 'parameters', 'Give at least one name=v1,v2 line.')) return;
   try {
-    const grid = Object.fromEntries(Object.entries(parsePairs(form.grid.value, 'grid')).map(([k, v]) => [k, v.split(',').map(s => s.trim()).filter(Boolean)]));
+    const parameters = Object.fromEntries(Object.entries(parsePairs(form.grid.value, 'parameters')).map(([k, v]) => [k, v.split(',').map(s => s.trim()).filter(Boolean)]));
     const sweep = await post('/api/sweeps', {
-      datasetId: form.datasetId.value, family: form.family.value, grid, strategy: form.strategy.value,
-      trials: intOrNull(form.trials.value), budget: { maxSteps: intOrNull(form.maxSteps.value) },
+      datasetId: form.datasetId.value, family: form.family.value, parameters, strategy: form.strategy.value,
+      trials: intOrNull(form.trials.value), maxSteps: intOrNull(form.maxSteps.value),
     });
     const runs = sweep.runs || [];
     $('#sweep-result').textContent = `sweep ${short(pick(sweep, 'id', 'sweepId'))}: ${runs.length} run(s)`;
@@ -454,11 +464,10 @@ async function submitGenerate(event) {
       out.textContent = text.prompt;
       await new Promise((resolve, reject) => {
         stream('/api/generations/stream', (type, data) => {
-          if (/token|message/.test(type)) {
-            const piece = typeof data === 'string' ? data : pick(data, 'text', 'token', 'piece') ?? '';
-            out.textContent += piece;
+          if (type === 'token') {
+            out.textContent += (data && data.text) || '';
             out.dataset.tokens = String(+out.dataset.tokens + 1);
-          } else if (/error|fail/.test(type)) {
+          } else if (type === 'error') {
             reject(new ApiError(500, { title: 'Generation failed', detail: pick(data, 'reason', 'detail') || JSON.stringify(data) }));
           }
         }, error => (error ? reject(error) : resolve()), { modelId, text });
@@ -467,21 +476,28 @@ async function submitGenerate(event) {
       let result = await post('/api/generations', {
         modelId, images: { count: intOrNull(form.count.value) ?? 16, seed: intOrNull(form.seed.value) ?? 0, classLabel: intOrNull(form.classLabel.value) },
       });
-      for (let i = 0; i < 1200 && !result.gridArtifactId && !result.artifactIds && !/failed/i.test(result.status || ''); i++) {
-        await new Promise(r => setTimeout(r, 250));
-        result = await get(`/api/generations/${pick(result, 'generationId', 'id')}`);
-      }
-      if (/failed/i.test(result.status || '')) throw new ApiError(500, { title: 'Generation failed', detail: result.reason });
-      if (result.gridArtifactId) {
-        grid.src = await imageUrl(artifactPath(result.gridArtifactId));
-        grid.hidden = false;
-      }
-      for (const id of result.artifactIds || []) {
+      const addImage = src => {
         const img = document.createElement('img');
-        img.src = await imageUrl(artifactPath(id));
+        img.src = src;
         img.alt = 'generated image';
         images.appendChild(img);
+      };
+      if (result.grid || result.images) {
+        // Small requests answer at once, with the PNGs inline (base64).
+        if (result.grid) { grid.src = b64png(result.grid); grid.hidden = false; }
+        (result.images || []).forEach(png => addImage(b64png(png)));
+      } else {
+        // A large request is a job: poll it, then fetch its stored files.
+        const id = result.generationId;
+        while (!/completed|failed/i.test(result.status || '')) {
+          await new Promise(r => setTimeout(r, 300));
+          result = await get(`/api/generations/${id}`);
+        }
+        if (/failed/i.test(result.status)) throw new ApiError(500, { title: 'Generation failed', detail: result.error });
+        if (result.gridArtifactId) { grid.src = await imageUrl(`/api/generations/${id}/artifacts/${result.gridArtifactId}`); grid.hidden = false; }
+        for (const a of result.artifactIds || []) addImage(await imageUrl(`/api/generations/${id}/artifacts/${a}`));
       }
+      grid.dataset.generationId = result.generationId;
     }
   } catch (e) {
     showFormErrors(form, e);
@@ -498,7 +514,7 @@ async function loadPipelines() {
   $('#pipelines-table tbody').innerHTML = items.map(p => {
     const id = pick(p, 'id', 'pipelineId');
     return `<tr data-id="${esc(id)}"><td title="${esc(id)}">${esc(short(id))}</td><td><span class="status">${esc(pick(p, 'status', 'state'))}</span></td>
-      <td>${esc(short(p.datasetId))}</td><td>${esc(short(p.runId))}</td><td>${esc(short(p.modelId))}</td></tr>`;
+      <td>${esc(p.datasetId ? short(p.datasetId) : p.builtInDataset)}</td><td>${esc(p.family)}</td><td>${esc(short(p.modelId))}</td></tr>`;
   }).join('');
   $$('#pipelines-table tbody tr').forEach(tr => tr.addEventListener('click', () => followPipeline(tr.dataset.id)));
 }
@@ -506,8 +522,12 @@ async function loadPipelines() {
 async function showPipeline(id) {
   const p = await get(`/api/pipelines/${id}`);
   const stages = p.stages || [];
-  $('#pipeline-detail').innerHTML = `<h3>Pipeline ${esc(short(id))} <span class="status">${esc(pick(p, 'status', 'state'))}</span></h3>
-    <table class="list"><tbody>${stages.map(s => `<tr><td>${esc(pick(s, 'name', 'stage'))}</td><td><span class="status ${esc(String(s.status || '').toLowerCase())}">${esc(s.status)}</span></td><td>${esc(pick(s, 'detail', 'reason') ?? '')}</td></tr>`).join('')}</tbody></table>`;
+  const metrics = p.metrics || {}, baselines = p.baselines || {};
+  $('#pipeline-detail').innerHTML = `<h3>Pipeline ${esc(short(id))} <span class="status">${esc(p.status)}</span></h3>
+    <table class="list"><tbody>${stages.map(s => `<tr><td>${esc(s.stage)}</td><td><span class="status ${esc(String(s.status || '').toLowerCase())}">${esc(s.status)}</span></td></tr>`).join('')}</tbody></table>
+    ${p.failure ? `<p class="field-error">${esc(p.failure.stage)} failed: ${esc(p.failure.reason)}</p>` : ''}
+    ${Object.keys(metrics).length ? `<table class="list"><thead><tr><th>metric</th><th>value</th><th>baselines</th></tr></thead><tbody>${Object.entries(metrics).map(([k, v]) => `<tr><td>${esc(k)}</td><td>${esc(fmt(v))}</td><td>${esc(Object.entries(baselines).filter(([b]) => b.toLowerCase().includes(k.toLowerCase())).map(([b, x]) => `${b}: ${fmt(x)}`).join(', '))}</td></tr>`).join('')}</tbody></table>` : ''}
+    ${p.text ? `<pre>${esc(p.text)}</pre>` : ''}`;
 }
 
 function followPipeline(id) {
@@ -525,17 +545,14 @@ async function submitPipeline(event) {
   const form = event.target;
   clearFormErrors(form);
   const dataset = form.pipelineDataset.value;
-  const body = {
-    family: form.family.value, budget: { maxSteps: intOrNull(form.maxSteps.value) },
-    sampleCount: intOrNull(form.sampleCount.value), generateCount: intOrNull(form.generateCount.value),
-  };
-  if (dataset.startsWith('builtin:')) {
-    const kind = dataset.slice('builtin:'.length);
-    body.import = { name: kind === 'SyntheticImages' ? 'builtin-images' : 'builtin-text', sourceKind: kind };
-  } else {
-    body.datasetId = dataset;
-  }
   try {
+    const body = {
+      family: form.family.value, hyperparameters: parsePairs(form.hyperparameters.value, 'hyperparameters'), maxSteps: intOrNull(form.maxSteps.value),
+      evaluationSamples: intOrNull(form.evaluationSamples.value),
+      samples: { count: intOrNull(form.sampleCount.value) ?? 16, prompt: form.prompt.value || 'The ' },
+    };
+    if (dataset.startsWith('builtin:')) body.dataset = dataset.slice('builtin:'.length);
+    else if (dataset) body.datasetId = dataset;
     const p = await post('/api/pipelines', body);
     const id = pick(p, 'id', 'pipelineId');
     await loadPipelines();
