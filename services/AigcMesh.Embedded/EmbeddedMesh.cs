@@ -1,6 +1,7 @@
 using AigcMesh.Dataset;
 using AigcMesh.Evaluator;
 using AigcMesh.Gateway;
+using AigcMesh.Gateway.Security;
 using AigcMesh.Generator;
 using AigcMesh.Hosting;
 using AigcMesh.Trainer;
@@ -19,11 +20,18 @@ public sealed class EmbeddedMesh : IAsyncDisposable
     private readonly WebApplication backend;
     private readonly WebApplication gateway;
 
-    private EmbeddedMesh(WebApplication backend, WebApplication gateway)
+    private EmbeddedMesh(WebApplication backend, WebApplication gateway, string? generatedApiKey)
     {
         this.backend = backend;
         this.gateway = gateway;
+        GeneratedApiKey = generatedApiKey;
     }
+
+    /// <summary>
+    /// The read-write API key made at start when none was configured (Gateway:ApiKeys:n:Hash); null otherwise.
+    /// It exists only in this process's memory: the gateway holds its hash.
+    /// </summary>
+    public string? GeneratedApiKey { get; }
 
     public Uri GatewayAddress => AddressOf(gateway);
     public Uri BackendAddress => AddressOf(backend);
@@ -40,14 +48,16 @@ public sealed class EmbeddedMesh : IAsyncDisposable
         var gatewayUrl = probe["Embedded:GatewayUrl"] ?? "http://localhost:8080";
         var backendUrl = probe["Embedded:BackendUrl"] ?? "http://127.0.0.1:8090";
 
+        var generatedApiKey = probe.GetSection("Gateway:ApiKeys").GetChildren().Any() ? null : ApiKeyHasher.NewKey();
+
         var backend = BuildBackend(args, settings, dataDirectory, backendUrl);
         await backend.StartAsync(cancellationToken);
         WebApplication? gateway = null;
         try
         {
-            gateway = BuildGateway(args, settings, dataDirectory, gatewayUrl, AddressOf(backend));
+            gateway = BuildGateway(args, settings, dataDirectory, gatewayUrl, AddressOf(backend), generatedApiKey);
             await gateway.StartAsync(cancellationToken);
-            return new EmbeddedMesh(backend, gateway);
+            return new EmbeddedMesh(backend, gateway, generatedApiKey);
         }
         catch
         {
@@ -103,13 +113,19 @@ public sealed class EmbeddedMesh : IAsyncDisposable
         return app;
     }
 
-    private static WebApplication BuildGateway(string[] args, IDictionary<string, string?>? settings, string dataDirectory, string url, Uri backend)
+    private static WebApplication BuildGateway(string[] args, IDictionary<string, string?>? settings, string dataDirectory, string url, Uri backend, string? generatedApiKey)
     {
         var defaults = new Dictionary<string, string?>
         {
             ["Storage:DataDirectory"] = dataDirectory,
             ["Storage:ArtifactDirectory"] = Path.Combine(dataDirectory, "artifacts"),
         };
+        if (generatedApiKey is not null)
+        {
+            defaults["Gateway:ApiKeys:0:Name"] = "embedded";
+            defaults["Gateway:ApiKeys:0:Hash"] = ApiKeyHasher.Hash(generatedApiKey);
+            defaults["Gateway:ApiKeys:0:Scope"] = nameof(ApiKeyScope.Write);
+        }
         foreach (var cluster in new[] { DatasetServiceModule.ServiceName, TrainerServiceModule.ServiceName, GeneratorServiceModule.ServiceName, EvaluatorServiceModule.ServiceName })
         {
             defaults[$"ReverseProxy:Clusters:{cluster}:Destinations:d1:Address"] = backend.ToString();

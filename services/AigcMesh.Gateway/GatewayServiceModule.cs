@@ -1,12 +1,20 @@
+using AigcMesh.Gateway.Dashboard;
+using AigcMesh.Gateway.RateLimiting;
+using AigcMesh.Gateway.Routing;
+using AigcMesh.Gateway.Security;
 using AigcMesh.Hosting;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
 
 namespace AigcMesh.Gateway;
 
 /// <summary>
 /// The edge of the mesh: YARP routes every /api path to the service that owns it (routes and clusters from
-/// the "ReverseProxy" configuration section), and /services/{name}/health/* to that service's health.
-/// The gateway holds no state and no bus connection, so any number of copies can run side by side.
+/// the "ReverseProxy" configuration section, with the secure defaults of <see cref="GatewayRouteDefaults"/>),
+/// and /services/{name}/health/* to that service's health. Every /api request needs an API key
+/// (<see cref="ApiKeyAuthenticationHandler"/>), is rate limited per key and size limited per route. The gateway
+/// holds no state and no bus connection, so any number of copies can run side by side.
 /// </summary>
 public static class GatewayServiceModule
 {
@@ -14,7 +22,21 @@ public static class GatewayServiceModule
 
     public static IHostApplicationBuilder AddGatewayService(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddReverseProxy().LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"));
+        builder.Services.Configure<GatewayOptions>(builder.Configuration.GetSection(GatewayOptions.Section));
+        builder.Services.AddReverseProxy()
+            .LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"))
+            .AddConfigFilter<GatewayRouteDefaults>();
+
+        builder.Services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+        builder.Services.AddAuthorizationBuilder()
+            .AddPolicy(ScopeAllowsMethodRequirement.PolicyName, p => p
+                .AddAuthenticationSchemes(ApiKeyAuthenticationHandler.SchemeName)
+                .RequireAuthenticatedUser()
+                .AddRequirements(new ScopeAllowsMethodRequirement()));
+        builder.Services.AddPerKeyRateLimiting();
+        builder.Services.AddRequestTimeouts();
+
         builder.Services.AddHttpClient(UpstreamHealthCheck.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(5));
         builder.Services.AddHealthChecks().Add(new HealthCheckRegistration(
             "upstream-services",
@@ -24,9 +46,22 @@ public static class GatewayServiceModule
         return builder;
     }
 
-    public static IEndpointRouteBuilder MapGatewayApi(this IEndpointRouteBuilder app)
+    /// <summary>The gateway's middleware (after <c>UseServiceDefaults</c>) and its endpoints.</summary>
+    public static WebApplication MapGatewayApi(this WebApplication app)
     {
+        var gateway = app.Services.GetRequiredService<IOptions<GatewayOptions>>().Value;
+        if (gateway.ApiKeys.Count == 0)
+        {
+            app.Logger.LogWarning("No API keys are configured (Gateway:ApiKeys:n:Hash and :Scope): every {Prefix} request will be refused with 401.", gateway.ApiPrefix);
+        }
+        app.UseRouting();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseRateLimiter();
+        app.UseRequestTimeouts();
+        app.UseMiddleware<RequestBodyLimitMiddleware>();
         app.MapReverseProxy();
+        app.MapAigcDashboard();
         return app;
     }
 }

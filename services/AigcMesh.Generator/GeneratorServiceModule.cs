@@ -1,4 +1,8 @@
+using AigcMesh.Generator.Api;
 using AigcMesh.Generator.Data;
+using AigcMesh.Generator.Inference;
+using AigcMesh.Generator.Registry;
+using AigcMesh.Generator.Worker;
 using AigcMesh.Hosting;
 using MassTransit;
 
@@ -12,16 +16,42 @@ public static class GeneratorServiceModule
     public static IHostApplicationBuilder AddGeneratorService(this IHostApplicationBuilder builder)
     {
         builder.AddServiceDatabase<GeneratorDbContext>("generator.db");
+        builder.Services.Configure<GeneratorOptions>(builder.Configuration.GetSection(GeneratorOptions.Section));
+        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
+
+        // Registry (event-carried state) and the HTTP side.
+        builder.Services.AddSingleton<ModelRegistry>();
+        builder.Services.AddSingleton<GenerationClient>();
+        builder.Services.AddSingleton<GenerationStore>();
+        builder.Services.AddSingleton<TokenStreams>();
+        builder.Services.AddHostedService<TokenStreamsConnector>();
+        builder.Services.AddSingleton<GenerationJobs>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<GenerationJobs>());
+
+        // The worker side: loaded models with their inference threads.
+        builder.Services.AddSingleton<IModelLoader, FamilyModelLoader>();
+        builder.Services.AddSingleton<ModelCache>();
+        builder.Services.AddSingleton<InFlightGenerations>();
+        builder.Services.AddSingleton<GenerationWorker>();
         return builder;
     }
 
     public static IBusRegistrationConfigurator AddGeneratorConsumers(this IBusRegistrationConfigurator bus)
     {
+        bus.AddConsumer<ModelRegisteredConsumer, ModelRegisteredConsumerDefinition>();
+        bus.AddConsumer<GenerateContentConsumer, GenerateContentConsumerDefinition>();
+        // Every worker must hear every cancellation: a temporary queue per instance.
+        bus.AddConsumer<CancelGenerationConsumer>().Endpoint(e =>
+        {
+            e.Name = $"generator-cancel-{Guid.NewGuid():N}";
+            e.Temporary = true;
+        });
         return bus;
     }
 
     public static IEndpointRouteBuilder MapGeneratorApi(this IEndpointRouteBuilder app)
     {
+        app.MapGenerationsApi();
         return app;
     }
 }

@@ -18,7 +18,13 @@ public sealed class CorrelationIdMiddleware(RequestDelegate next)
         var correlationId = Parse(context.Request.Headers[Header].ToString()) ?? Guid.NewGuid();
         context.Items[LogProperty] = correlationId;
         context.Request.Headers[Header] = correlationId.ToString();
-        context.Response.Headers[Header] = correlationId.ToString();
+        // Set when the response starts, replacing any copy a proxied upstream answered with (the gateway), so the
+        // caller always gets exactly one.
+        context.Response.OnStarting(() =>
+        {
+            context.Response.Headers[Header] = correlationId.ToString();
+            return Task.CompletedTask;
+        });
         Activity.Current?.SetTag("correlation.id", correlationId.ToString());
         using (LogContext.PushProperty(LogProperty, correlationId.ToString()))
         {

@@ -2,6 +2,10 @@ using AigcMesh.Contracts.Datasets;
 using AigcMesh.Datasets;
 using AigcMesh.Models.Configuration;
 using AigcMesh.Models.Families.Dcgan;
+using AigcMesh.Models.Families.Gpt;
+using AigcMesh.Models.Families.Lstm;
+using AigcMesh.Models.Families.Vae;
+using AigcMesh.Models.Training;
 using AigcMesh.Models.Inference;
 using static TorchSharp.torch;
 
@@ -58,6 +62,7 @@ public static class ModelFamilies
         return family switch
         {
             Dcgan => new DcganTrainer(Parse(DcganConfig.Read(values), c => c.CheckData()), data, seed, device ?? CPU),
+            Vae => new VaeTrainer(Parse(VaeConfig.Read(values), _ => []), data, seed, device ?? CPU),
             _ => throw new ModelConfigException([$"family: {family} is not an image family."]),
         };
     }
@@ -67,8 +72,13 @@ public static class ModelFamilies
     {
         var values = Checked(family, hyperparameters, DatasetModality.Text);
         values[DataShapeKeys.VocabularySize] = data.Tokenizer.VocabularySize.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        if (values.TryGetValue(TextShape.TokenizerKey, out var asked) && asked != data.Tokenizer.Kind)
+            throw new ModelConfigException([$"{TextShape.TokenizerKey}: the run asks for '{asked}' tokens, but the data set was opened with its '{data.Tokenizer.Kind}' tokenization."]);
+        values[TextShape.TokenizerKey] = data.Tokenizer.Kind;
         return family switch
         {
+            Gpt => GptTrainer(Parse(GptConfig.Read(values), _ => []), data, seed, device ?? CPU),
+            Lstm => LstmTrainer(Parse(LstmConfig.Read(values), _ => []), data, seed, device ?? CPU),
             _ => throw new ModelConfigException([$"family: {family} is not a text family."]),
         };
     }
@@ -77,20 +87,32 @@ public static class ModelFamilies
     public static IImageModel LoadImageModel(string family, IReadOnlyDictionary<string, string> modelConfig, Stream weights, Device? device = null) => family switch
     {
         Dcgan => DcganImageModel.Load(Parse(DcganConfig.Read(modelConfig), _ => []), weights, device ?? CPU),
+        Vae => VaeImageModel.Load(Parse(VaeConfig.Read(modelConfig), _ => []), weights, device ?? CPU),
         _ => throw new ModelConfigException([$"family: '{family}' is not an image family (dcgan, vae)."]),
     };
 
     /// <summary>A trained language model from its config (<see cref="IModelTrainer.ModelConfig"/>) and weights; InvalidDataException when they do not fit.</summary>
     public static ITextModel LoadTextModel(string family, IReadOnlyDictionary<string, string> modelConfig, Stream weights, Device? device = null) => family switch
     {
+        Gpt => LanguageModel.Load(Gpt, new Gpt(Parse(GptConfig.Read(modelConfig), _ => [])), weights, device ?? CPU),
+        Lstm => LanguageModel.Load(Lstm, new Lstm(Parse(LstmConfig.Read(modelConfig), _ => [])), weights, device ?? CPU),
         _ => throw new ModelConfigException([$"family: '{family}' is not a text family (gpt, lstm)."]),
     };
+
+    private static LanguageModelTrainer GptTrainer(GptConfig config, ITextDataset data, long seed, Device device) =>
+        new(Gpt, config.ToDictionary(), () => new Gpt(config), m => ((Gpt)m).ForwardFlopsPerToken(), config.Training, data, seed, device);
+
+    private static LanguageModelTrainer LstmTrainer(LstmConfig config, ITextDataset data, long seed, Device device) =>
+        new(Lstm, config.ToDictionary(), () => new Lstm(config), m => ((Lstm)m).ForwardFlopsPerToken(), config.Training, data, seed, device);
 
     private static (IReadOnlyDictionary<string, string> Config, IReadOnlyList<string> Errors) ReadConfig(string family, IReadOnlyDictionary<string, string> values)
     {
         switch (family)
         {
             case Dcgan: { var (c, e) = DcganConfig.Read(values); return (c.ToDictionary(), e); }
+            case Vae: { var (c, e) = VaeConfig.Read(values); return (c.ToDictionary(), e); }
+            case Gpt: { var (c, e) = GptConfig.Read(values); return (c.ToDictionary(), e); }
+            case Lstm: { var (c, e) = LstmConfig.Read(values); return (c.ToDictionary(), e); }
             default: return (new Dictionary<string, string>(), [$"family: unknown family '{family}'."]);
         }
     }

@@ -41,3 +41,26 @@ public sealed record ImageShape(int Channels = 1, int Height = 28, int Width = 2
         values[DataShapeKeys.ClassCount] = HyperparameterText.Of(ClassCount);
     }
 }
+
+/// <summary>
+/// What a language model is built for: the vocabulary size (from the data set) and the data set's tokenization the
+/// model reads, "bpe" or "char" (a hyperparameter; the trainer opens the data set with it).
+/// </summary>
+public sealed record TextShape(int VocabularySize = 512, string Tokenizer = TextShape.Bpe)
+{
+    public const string TokenizerKey = "tokenizer";
+    public const string Bpe = "bpe";
+    public const string Char = "char";
+
+    public static IReadOnlyList<string> Tokenizers { get; } = [Bpe, Char];
+
+    internal static TextShape Read(HyperparameterReader r) => new(
+        r.Int(DataShapeKeys.VocabularySize, 512, 2, 1_000_000),
+        r.Choice(TokenizerKey, Bpe, Tokenizers));
+
+    internal void Write(IDictionary<string, string> values)
+    {
+        values[DataShapeKeys.VocabularySize] = HyperparameterText.Of(VocabularySize);
+        values[TokenizerKey] = Tokenizer;
+    }
+}

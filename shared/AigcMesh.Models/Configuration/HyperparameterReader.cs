@@ -56,6 +56,16 @@ public sealed class HyperparameterReader(IReadOnlyDictionary<string, string> val
         return defaultValue;
     }
 
+    /// <summary>One of a fixed set of words (for example "bpe" or "char").</summary>
+    public string Choice(string name, string defaultValue, IReadOnlyList<string> choices)
+    {
+        _known.Add(name);
+        if (!values.TryGetValue(name, out var text)) return defaultValue;
+        if (choices.Contains(text, StringComparer.Ordinal)) return text;
+        _errors.Add($"{name}: '{text}' is not one of {string.Join(", ", choices)}.");
+        return defaultValue;
+    }
+
     /// <summary>Adds a reason that involves more than one value (for example "embedding_size must divide by heads").</summary>
     public void Require(bool condition, string reason)
     {

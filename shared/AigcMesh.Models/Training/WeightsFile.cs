@@ -25,16 +25,19 @@ public static class WeightsFile
     internal static void Load(nn.Module module, BinaryReader reader)
     {
         var expected = module.state_dict().ToDictionary(p => p.Key, p => p.Value.shape);
+        var loaded = new Dictionary<string, bool>();
         try
         {
-            var loaded = new Dictionary<string, bool>();
             module.load(reader, strict: true, loadedParameters: loaded);
             var missing = expected.Keys.Where(k => !loaded.GetValueOrDefault(k)).ToList();
             if (missing.Count > 0) throw new InvalidDataException($"The weights lack {string.Join(", ", missing)}.");
         }
         catch (Exception e) when (e is not InvalidDataException)
         {
-            throw new InvalidDataException($"The weights do not fit this model's config: {e.Message}", e);
+            // Weights load in state-dict order: the first one not loaded is where the file stopped fitting.
+            var (name, shape) = expected.FirstOrDefault(p => !loaded.GetValueOrDefault(p.Key));
+            var where = name is null ? "" : $" (at {name}, which the config makes [{string.Join(", ", shape)}])";
+            throw new InvalidDataException($"The weights do not fit this model's config{where}: {e.Message}", e);
         }
         foreach (var (name, value) in module.state_dict())
             if (!value.shape.SequenceEqual(expected[name]))

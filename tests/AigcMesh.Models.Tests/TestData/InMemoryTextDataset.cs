@@ -3,12 +3,12 @@ using AigcMesh.Datasets;
 namespace AigcMesh.Models.Tests.TestData;
 
 /// <summary>
-/// A small character-level text data set in memory: the start of the fortunes file when the Debian package is
+/// A small character-level text data set in memory: the start of the fortune files when the Debian package is
 /// installed, else an inline paragraph repeated. The last tenth is the validation split.
 /// </summary>
 public sealed class InMemoryTextDataset : ITextDataset
 {
-    private const string Fortunes = "/usr/share/games/fortunes/fortunes";
+    private const string FortunesFolder = "/usr/share/games/fortunes";
 
     private const string Paragraph =
         "It is a truth universally acknowledged, that a single man in possession of a good fortune, must be in want " +
@@ -31,10 +31,21 @@ public sealed class InMemoryTextDataset : ITextDataset
     public string DatasetId => "in-memory-text";
     public ITextTokenizer Tokenizer { get; }
 
-    public static InMemoryTextDataset Load(int characters = 100_000) =>
-        new(File.Exists(Fortunes)
-            ? File.ReadAllText(Fortunes)[..characters]
-            : string.Concat(Enumerable.Repeat(Paragraph, characters / Paragraph.Length + 1))[..characters]);
+    /// <summary>Up to <paramref name="characters"/> characters: the fortune files in name order, else the paragraph repeated.</summary>
+    public static InMemoryTextDataset Load(int characters = 100_000)
+    {
+        var text = new System.Text.StringBuilder();
+        if (Directory.Exists(FortunesFolder))
+        {
+            foreach (var file in Directory.GetFiles(FortunesFolder).Where(f => Path.GetExtension(f) == "").Order(StringComparer.Ordinal))
+            {
+                if (text.Length >= characters) break;
+                text.Append(File.ReadAllText(file));
+            }
+        }
+        while (text.Length < characters) text.Append(Paragraph);
+        return new(text.ToString()[..characters]);
+    }
 
     public long TokenCount(DatasetSplit split) => split switch
     {

@@ -1,0 +1,3 @@
+using AigcMesh.Cli;
+
+return await AigcCli.RunAsync(args, CliEnvironment.FromProcess());
