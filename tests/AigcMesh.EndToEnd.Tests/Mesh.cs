@@ -19,7 +19,11 @@ public sealed class Mesh : IAsyncDisposable
     {
         Broker = broker;
         Http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+        Http.DefaultRequestHeaders.Add("X-Api-Key", ApiKey);
     }
+
+    /// <summary>The gateway's API key for this run (its SHA-256 is configured as Gateway:ApiKeys:0:Hash).</summary>
+    public const string ApiKey = "aigc-e2e-key";
 
     public Broker Broker { get; }
     public HttpClient Http { get; }
@@ -71,6 +75,9 @@ public sealed class Mesh : IAsyncDisposable
             mesh.services["gateway"] = ServiceProcess.Start("gateway", "AigcMesh.Gateway", ports["gateway"], new Dictionary<string, string>
             {
                 ["Storage__DataDirectory"] = Path.Combine(mesh.root.Path, "gateway"),
+                ["Gateway__ApiKeys__0__Name"] = "e2e",
+                ["Gateway__ApiKeys__0__Hash"] = "6bbde0a071c080354c24be579f08b7f63ee9850a42738737a1e369ced6816a6c",
+                ["Gateway__ApiKeys__0__Scope"] = "Write",
                 ["ReverseProxy__Clusters__dataset__Destinations__d1__Address"] = $"http://127.0.0.1:{ports["dataset"]}/",
                 ["ReverseProxy__Clusters__trainer__Destinations__d1__Address"] = $"http://127.0.0.1:{ports["trainer-a"]}/",
                 ["ReverseProxy__Clusters__generator__Destinations__d1__Address"] = $"http://127.0.0.1:{ports["generator"]}/",
