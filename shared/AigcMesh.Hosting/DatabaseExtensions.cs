@@ -30,15 +30,23 @@ public static class DatabaseExtensions
     }
 }
 
-/// <summary>Creates the schema before any other hosted service (the bus included) starts.</summary>
+/// <summary>
+/// Creates the schema before any other hosted service (the bus included) starts. Replicas of one service share
+/// one database file (trainers on one volume), and two processes creating the schema at once would both try to
+/// create the tables: creation is serialized across processes by an exclusive lock on a file beside the database.
+/// </summary>
 internal sealed class DatabaseInitializer<TContext>(IDbContextFactory<TContext> factory) : IHostedLifecycleService
     where TContext : DbContext
 {
     public async Task StartingAsync(CancellationToken cancellationToken)
     {
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
-        await db.Database.EnsureCreatedAsync(cancellationToken);
-        await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
+        var file = db.Database.GetDbConnection().DataSource;
+        await using (await SchemaLock.AcquireAsync(file + ".schema-lock", TimeSpan.FromSeconds(120), cancellationToken))
+        {
+            await db.Database.EnsureCreatedAsync(cancellationToken);
+            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
+        }
     }
 
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
@@ -57,5 +65,28 @@ internal sealed class DatabaseHealthCheck<TContext>(IDbContextFactory<TContext> 
         return await db.Database.CanConnectAsync(cancellationToken)
             ? HealthCheckResult.Healthy()
             : HealthCheckResult.Unhealthy($"{typeof(TContext).Name} cannot open its database.");
+    }
+}
+
+/// <summary>
+/// An exclusive lock on a file shared by processes (FileShare.None, an advisory flock on Unix): released when disposed
+/// or when its process dies, so a killed process never leaves it held.
+/// </summary>
+internal static class SchemaLock
+{
+    public static async Task<FileStream> AcquireAsync(string path, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            try
+            {
+                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            }
+            catch (IOException) when (DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(50, cancellationToken);
+            }
+        }
     }
 }

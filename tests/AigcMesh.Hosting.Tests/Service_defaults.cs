@@ -34,6 +34,31 @@ public sealed class Service_defaults : IDisposable
     }
 
     [Fact]
+    public async Task Replicas_starting_at_once_on_one_database_file_all_start_and_share_one_schema()
+    {
+        // Replicas of a service share one database file (trainers on one volume); each creates the schema on start.
+        var apps = Enumerable.Range(0, 4).Select(_ => TestServiceHost.Build("probe", data.Path, MessagingTransport.InMemory, null, _ => { },
+            b => b.AddServiceDatabase<ProbeDbContext>("shared.db"))).ToList();
+        try
+        {
+            await Task.WhenAll(apps.Select(a => Task.Run(() => a.StartAsync())));
+            foreach (var app in apps)
+            {
+                await using var db = await app.Services.GetRequiredService<IDbContextFactory<ProbeDbContext>>().CreateDbContextAsync();
+                Assert.Equal(0, await db.Probes.CountAsync());
+            }
+        }
+        finally
+        {
+            foreach (var app in apps)
+            {
+                await app.StopAsync();
+                await app.DisposeAsync();
+            }
+        }
+    }
+
+    [Fact]
     public async Task A_correlation_id_is_passed_through_or_created_and_returned()
     {
         await using var app = TestServiceHost.Build("probe", data.Path, MessagingTransport.InMemory, null, _ => { });
