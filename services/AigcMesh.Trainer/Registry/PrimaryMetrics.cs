@@ -6,7 +6,7 @@ public static class PrimaryMetrics
     public static (string Metric, bool HigherIsBetter) Of(string family) => family switch
     {
         "dcgan" => ("mean_image_mse", false),
-        "vae" => ("elbo_nats", false),
+        "vae" => ("elbo_nats", true), // the ELBO itself: higher is better
         "gpt" or "lstm" => ("val_loss", false),
         _ => ("loss", false),
     };
