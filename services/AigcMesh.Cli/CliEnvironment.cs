@@ -13,13 +13,19 @@ public sealed record CliEnvironment(TextWriter Out, TextWriter Error, Func<strin
         !Console.IsOutputRedirected);
 
     /// <summary>The console Spectre draws tables and progress on (plain text, no colours, when not interactive).</summary>
-    public IAnsiConsole CreateConsole() => AnsiConsole.Create(new AnsiConsoleSettings
+    public IAnsiConsole CreateConsole()
     {
-        Out = new AnsiConsoleOutput(Out),
-        Ansi = Interactive ? AnsiSupport.Detect : AnsiSupport.No,
-        ColorSystem = Interactive ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
-        Interactive = Interactive ? InteractionSupport.Detect : InteractionSupport.No,
-    });
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(Out),
+            Ansi = Interactive ? AnsiSupport.Detect : AnsiSupport.No,
+            ColorSystem = Interactive ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
+            Interactive = Interactive ? InteractionSupport.Detect : InteractionSupport.No,
+        });
+        // Piped output has no terminal width: keep ids whole instead of wrapping them at 80 columns.
+        if (!Interactive) console.Profile.Width = 400;
+        return console;
+    }
 
     public string ResolvePath(string path) => Path.GetFullPath(path, WorkingDirectory);
 }

@@ -40,6 +40,7 @@ public static class GeneratorServiceModule
     {
         bus.AddConsumer<ModelRegisteredConsumer, ModelRegisteredConsumerDefinition>();
         bus.AddConsumer<GenerateContentConsumer, GenerateContentConsumerDefinition>();
+        bus.AddConsumer<GenerateContentCommandConsumer>();
         // Every worker must hear every cancellation: a temporary queue per instance.
         bus.AddConsumer<CancelGenerationConsumer>().Endpoint(e =>
         {

@@ -8,7 +8,7 @@ public sealed partial class The_cli_against_the_embedded_mesh(CliMesh mesh)
 {
     private static readonly byte[] PngSignature = [0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A];
 
-    [Fact(Skip = "Fails on main as of 01:35 UTC: POST /api/datasets through the embedded gateway answers 404 and POST /api/runs with an unknown data set answers 500; re-enable once fixed (see the clients report).")]
+    [Fact]
     public async Task Imports_the_built_in_images_then_lists_shows_and_previews_them()
     {
         var id = await mesh.ImagesDatasetAsync();
@@ -36,7 +36,7 @@ public sealed partial class The_cli_against_the_embedded_mesh(CliMesh mesh)
         Assert.Contains($"as data set {id}", again.Output);
     }
 
-    [Fact(Skip = "Fails on main as of 01:35 UTC: POST /api/datasets through the embedded gateway answers 404 and POST /api/runs with an unknown data set answers 500; re-enable once fixed (see the clients report).")]
+    [Fact]
     public async Task Trains_a_run_while_watching_its_event_stream_then_generates_pngs_and_a_grid_from_its_model()
     {
         var dataset = await mesh.ImagesDatasetAsync();
@@ -69,7 +69,7 @@ public sealed partial class The_cli_against_the_embedded_mesh(CliMesh mesh)
         Assert.False(File.Exists(Path.Combine(folder, "image-004.png")));
     }
 
-    [Fact(Skip = "Fails on main as of 01:35 UTC: POST /api/datasets through the embedded gateway answers 404 and POST /api/runs with an unknown data set answers 500; re-enable once fixed (see the clients report).")]
+    [Fact]
     public async Task Shows_the_problem_details_of_a_refused_request_field_by_field()
     {
         var refused = await mesh.RunAsync("runs", "start", "--dataset", new string('0', 64), "--family", "dcgan", "--steps", "2");
@@ -84,7 +84,7 @@ public sealed partial class The_cli_against_the_embedded_mesh(CliMesh mesh)
         Assert.True(problem.GetProperty("errors").TryGetProperty("datasetId", out _), json.Error);
     }
 
-    [Fact(Skip = "Fails on main as of 01:35 UTC: POST /api/datasets through the embedded gateway answers 404 and POST /api/runs with an unknown data set answers 500; re-enable once fixed (see the clients report).")]
+    [Fact]
     public async Task Without_a_key_or_with_a_read_only_key_says_so()
     {
         var noKey = await mesh.RunWithKeyAsync(null, "datasets", "list");

@@ -7,14 +7,14 @@ public sealed class The_images
 {
     private static readonly string Dockerfile = File.ReadAllText(RepoRoot.Combine("deploy", "docker", "Dockerfile"));
 
-    /// <summary>The deployable services: every project the solution lists under services/, except the embedded all-in-one host.</summary>
+    /// <summary>The deployable services: every project the solution lists under services/, except the embedded all-in-one host and the `aigc` client tool.</summary>
     public static TheoryData<string> Services()
     {
         var sln = File.ReadAllText(RepoRoot.Combine("AigcMesh.sln"));
         var data = new TheoryData<string>();
         foreach (Match m in Regex.Matches(sln, @"""services\\(?<name>[^\\""]+)\\\k<name>\.csproj"""))
         {
-            if (m.Groups["name"].Value != "AigcMesh.Embedded")
+            if (m.Groups["name"].Value is not ("AigcMesh.Embedded" or "AigcMesh.Cli"))
             {
                 data.Add(m.Groups["name"].Value);
             }

@@ -53,8 +53,14 @@ public sealed class The_pipeline_state_machine : IDisposable
 
         await h.Harness.Bus.Publish(new ContentGenerated(correlation, id, model, [DatasetId], DatasetId, null, 12.5));
         var done = await h.WaitForAsync(id, "Completed");
-        Assert.True(await h.Harness.Published.Any<PipelineCompleted>(m => m.Context.Message.PipelineId == id && m.Context.Message.ModelId == model
-            && m.Context.Message.Metrics["fid"] == 42.5 && m.Context.Message.ArtifactIds.Count == 1));
+        // The state is saved before its messages go out: wait for the publish rather than trust the harness's inactivity.
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while (!h.Harness.Published.Select<PipelineCompleted>(m => m.Context.Message.PipelineId == id).Any() && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
+        Assert.True(h.Harness.Published.Select<PipelineCompleted>(m => m.Context.Message.PipelineId == id && m.Context.Message.ModelId == model
+            && m.Context.Message.Metrics["fid"] == 42.5 && m.Context.Message.ArtifactIds.Count == 1).Any());
         Assert.All(Enum.GetValues<PipelineStage>(), s => Assert.Equal(PipelineStageStatus.Completed, done.StatusOf(s)));
         Assert.Equal(42.5, done.Metrics()["fid"]);
         Assert.Equal(3.5, done.Baselines()["real_fid"]);
