@@ -9,7 +9,10 @@ namespace AigcMesh.Dataset.Tests;
 public sealed class RabbitMqCollection : ICollectionFixture<RabbitMqBroker>;
 
 /// <summary>The import flow through a real RabbitMQ broker (queues under a unique, auto-deleted prefix).</summary>
+// Runs in .ci/run's isolated step: beside the other test assemblies on one shared broker it timed out in CI
+// (twice, not yet understood); alone it passes in seconds.
 [Collection("rabbitmq")]
+[Trait("Category", "IsolatedBroker")]
 public sealed class Over_a_real_broker(RabbitMqBroker broker)
 {
     [Fact]
