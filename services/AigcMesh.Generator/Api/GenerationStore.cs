@@ -38,7 +38,9 @@ public sealed class GenerationStore(IDbContextFactory<GeneratorDbContext> databa
         }, cancellationToken);
 
     /// <summary>Stores the files (PNGs and grid, or the text as UTF-8) and marks the generation completed.</summary>
-    public async Task CompleteAsync(Guid generationId, IReadOnlyList<byte[]> files, byte[]? grid, CancellationToken cancellationToken)
+    /// <summary>Stores the files and marks the generation completed; returns the files' artifact ids and the grid's.</summary>
+    public async Task<(IReadOnlyList<string> ArtifactIds, string? GridArtifactId)> CompleteAsync(
+        Guid generationId, IReadOnlyList<byte[]> files, byte[]? grid, CancellationToken cancellationToken)
     {
         var ids = files.Select(f => artifacts.Put(f).Value).ToList();
         var gridId = grid is null ? null : artifacts.Put(grid).Value;
@@ -49,6 +51,7 @@ public sealed class GenerationStore(IDbContextFactory<GeneratorDbContext> databa
             g.GridArtifactId = gridId;
             g.CompletedAt = DateTime.UtcNow;
         }, cancellationToken);
+        return (ids, gridId);
     }
 
     public async Task<GenerationView?> GetAsync(Guid generationId, CancellationToken cancellationToken)

@@ -40,16 +40,14 @@ public sealed class GenerateContentCommandConsumer(
             {
                 var done = await worker.GenerateImagesAsync(
                     new GenerateImages(m.CorrelationId, m.GenerationId, model, images.Count, images.Seed, images.ClassLabel, null), context.CancellationToken);
-                await store.CompleteAsync(m.GenerationId, done.Images, done.Grid, context.CancellationToken);
-                var view = await store.GetAsync(m.GenerationId, context.CancellationToken);
-                result = new ContentGenerated(m.CorrelationId, m.GenerationId, m.ModelId, view?.ArtifactIds ?? [], view?.GridArtifactId, null, done.ModelMilliseconds);
+                var (ids, grid) = await store.CompleteAsync(m.GenerationId, done.Images, done.Grid, context.CancellationToken);
+                result = new ContentGenerated(m.CorrelationId, m.GenerationId, m.ModelId, ids, grid, null, done.ModelMilliseconds);
             }
             else
             {
                 var done = await worker.GenerateTextAsync(new GenerateText(m.CorrelationId, m.GenerationId, model, m.Text!, false), null, context.CancellationToken);
-                await store.CompleteAsync(m.GenerationId, [Encoding.UTF8.GetBytes(done.Text)], null, context.CancellationToken);
-                var view = await store.GetAsync(m.GenerationId, context.CancellationToken);
-                result = new ContentGenerated(m.CorrelationId, m.GenerationId, m.ModelId, view?.ArtifactIds ?? [], null, done.Text, done.ModelMilliseconds);
+                var (ids, _) = await store.CompleteAsync(m.GenerationId, [Encoding.UTF8.GetBytes(done.Text)], null, context.CancellationToken);
+                result = new ContentGenerated(m.CorrelationId, m.GenerationId, m.ModelId, ids, null, done.Text, done.ModelMilliseconds);
             }
             await context.Publish(result);
             if (context.ResponseAddress is not null) await context.RespondAsync(result);
