@@ -29,26 +29,26 @@ public sealed class The_pipeline_state_machine : IDisposable
 
         await h.Harness.Bus.Publish(Start(id));
         Assert.Equal(PipelineStageStatus.Running, (await h.WaitForAsync(id, "Importing")).DatasetStatus);
-        Assert.True(await h.Harness.Published.Any<ImportDataset>(m => m.Context.Message.ImportId == id
+        Assert.True(await PublishedSoon<ImportDataset>(h, m => m.Context.Message.ImportId == id
             && m.Context.Message.SourceKind == DatasetSourceKind.SyntheticImages && m.Context.Message.CorrelationId == correlation));
         Assert.False(await h.Harness.Published.Any<StartTraining>(m => m.Context.Message.RunId == id));
 
         await h.Harness.Bus.Publish(new DatasetImported(correlation, id, DatasetId, "synthetic-images", DatasetModality.Image, 400, 50, 50, 4, false));
         var training = await h.WaitForAsync(id, "Training");
-        Assert.True(await h.Harness.Published.Any<StartTraining>(m => m.Context.Message.RunId == id && m.Context.Message.DatasetId == DatasetId
+        Assert.True(await PublishedSoon<StartTraining>(h, m => m.Context.Message.RunId == id && m.Context.Message.DatasetId == DatasetId
             && m.Context.Message.Family == "vae" && m.Context.Message.Budget.MaxSteps == 50 && m.Context.Message.Hyperparameters["learning_rate"] == "0.001"));
         Assert.Equal((PipelineStageStatus.Completed, PipelineStageStatus.Running), (training.DatasetStatus, training.TrainingStatus));
 
         await h.Harness.Bus.Publish(new TrainingCompleted(correlation, id, model, 50, new Dictionary<string, double> { ["loss"] = 0.5 }));
         await h.Harness.Bus.Publish(new ModelRegistered(correlation, model, 1, "vae", DatasetId, id, DatasetId, new Dictionary<string, string>(), new Dictionary<string, double>()));
         await h.WaitForAsync(id, "Evaluating");
-        Assert.True(await h.Harness.Published.Any<EvaluateModel>(m => m.Context.Message.EvaluationId == id && m.Context.Message.ModelId == model
+        Assert.True(await PublishedSoon<EvaluateModel>(h, m => m.Context.Message.EvaluationId == id && m.Context.Message.ModelId == model
             && m.Context.Message.SampleCount == 64));
 
         await h.Harness.Bus.Publish(new EvaluationCompleted(correlation, id, model, DatasetId, new Dictionary<string, double> { ["fid"] = 42.5 },
             new Dictionary<string, double> { ["real_fid"] = 3.5 }));
         await h.WaitForAsync(id, "Generating");
-        Assert.True(await h.Harness.Published.Any<GenerateContent>(m => m.Context.Message.GenerationId == id && m.Context.Message.ModelId == model
+        Assert.True(await PublishedSoon<GenerateContent>(h, m => m.Context.Message.GenerationId == id && m.Context.Message.ModelId == model
             && m.Context.Message.Images!.Count == 4 && m.Context.Message.Text == null));
 
         await h.Harness.Bus.Publish(new ContentGenerated(correlation, id, model, [DatasetId], DatasetId, null, 12.5));
@@ -80,13 +80,13 @@ public sealed class The_pipeline_state_machine : IDisposable
 
         await h.Harness.Bus.Publish(Start(id, "gpt", DatasetId));
         await h.WaitForAsync(id, "Training");
-        Assert.True(await h.Harness.Published.Any<StartTraining>(m => m.Context.Message.RunId == id && m.Context.Message.DatasetId == DatasetId));
+        Assert.True(await PublishedSoon<StartTraining>(h, m => m.Context.Message.RunId == id && m.Context.Message.DatasetId == DatasetId));
         Assert.False(await h.Harness.Published.Any<ImportDataset>(m => m.Context.Message.ImportId == id));
         await h.Harness.Bus.Publish(new ModelRegistered(correlation, model, 1, "gpt", DatasetId, id, DatasetId, new Dictionary<string, string>(), new Dictionary<string, double>()));
         await h.WaitForAsync(id, "Evaluating");
         await h.Harness.Bus.Publish(new EvaluationCompleted(correlation, id, model, DatasetId, new Dictionary<string, double> { ["bpc"] = 2.5 }, new Dictionary<string, double>()));
         await h.WaitForAsync(id, "Generating");
-        Assert.True(await h.Harness.Published.Any<GenerateContent>(m => m.Context.Message.GenerationId == id
+        Assert.True(await PublishedSoon<GenerateContent>(h, m => m.Context.Message.GenerationId == id
             && m.Context.Message.Text!.Prompt == "Once" && m.Context.Message.Text.MaxNewTokens == 30 && m.Context.Message.Images == null));
     }
 
@@ -100,7 +100,7 @@ public sealed class The_pipeline_state_machine : IDisposable
         await h.WaitForAsync(id, "Training");
         await h.Harness.Bus.Publish(new TrainingFailed(correlation, id, "out of memory"));
         var failed = await h.WaitForAsync(id, "Failed");
-        Assert.True(await h.Harness.Published.Any<PipelineFailed>(m => m.Context.Message.PipelineId == id
+        Assert.True(await PublishedSoon<PipelineFailed>(h, m => m.Context.Message.PipelineId == id
             && m.Context.Message.Stage == PipelineStage.Training && m.Context.Message.Reason == "out of memory"));
         Assert.Equal((PipelineStageStatus.Completed, PipelineStageStatus.Failed, PipelineStageStatus.Skipped, PipelineStageStatus.Skipped),
             (failed.DatasetStatus, failed.TrainingStatus, failed.EvaluationStatus, failed.GenerationStatus));
@@ -169,4 +169,17 @@ public sealed class The_pipeline_state_machine : IDisposable
     }
 
     public void Dispose() => folder.Dispose();
+
+    /// <summary>The saga saves its state before its messages go out: wait up to 15 s for a matching publish.</summary>
+    private static async Task<bool> PublishedSoon<T>(PipelineHarness h, FilterDelegate<IPublishedMessage<T>> filter)
+        where T : class
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while (!h.Harness.Published.Select(filter).Any())
+        {
+            if (DateTime.UtcNow > deadline) return false;
+            await Task.Delay(50);
+        }
+        return true;
+    }
 }
