@@ -44,8 +44,10 @@ public sealed class DatasetHost : IAsyncDisposable
         RabbitMq,
     }
 
+    /// <param name="datasetConsumers">false: an instance that serves the API only (its commands are consumed elsewhere).</param>
+    /// <param name="services">Last changes to the services (a clock, for example).</param>
     public static async Task<DatasetHost> StartAsync(Bus bus = Bus.InMemory, Dictionary<string, string?>? settings = null, string? rabbitMqUrl = null, string? queuePrefix = null,
-        Action<IBusRegistrationConfigurator>? moreConsumers = null)
+        Action<IBusRegistrationConfigurator>? moreConsumers = null, bool datasetConsumers = true, Action<IServiceCollection>? services = null)
     {
         var data = new TempDirectory();
         var importRoot = new TempDirectory();
@@ -64,12 +66,13 @@ public sealed class DatasetHost : IAsyncDisposable
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.AddServiceDefaults(DatasetServiceModule.ServiceName);
         builder.AddDatasetService();
+        services?.Invoke(builder.Services);
         switch (bus)
         {
             case Bus.InMemory:
                 builder.AddMessaging(b =>
                 {
-                    b.AddDatasetConsumers();
+                    if (datasetConsumers) b.AddDatasetConsumers();
                     moreConsumers?.Invoke(b);
                 });
                 break;
@@ -77,7 +80,7 @@ public sealed class DatasetHost : IAsyncDisposable
                 builder.Services.AddMassTransitTestHarness(b =>
                 {
                     b.SetTestTimeouts(TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(2));
-                    b.AddDatasetConsumers();
+                    if (datasetConsumers) b.AddDatasetConsumers();
                     moreConsumers?.Invoke(b);
                 });
                 break;
@@ -85,7 +88,7 @@ public sealed class DatasetHost : IAsyncDisposable
                 builder.Services.AddMassTransit(b =>
                 {
                     b.SetEndpointNameFormatter(new KebabCaseEndpointNameFormatter(queuePrefix, false));
-                    b.AddDatasetConsumers();
+                    if (datasetConsumers) b.AddDatasetConsumers();
                     moreConsumers?.Invoke(b);
                     b.AddConfigureEndpointsCallback((_, cfg) =>
                     {

@@ -86,7 +86,7 @@ public static class DatasetApi
 
     private static async Task<IResult> UploadAsync(
         HttpContext http, [FromQuery] string? kind, [FromQuery] string? name, [FromQuery] string? fileName, [FromQuery] bool? wait,
-        [AsParameters] ImportOptionsRequest query, UploadReceiver receiver, DatasetImportService imports, IPublishEndpoint publish,
+        [AsParameters] ImportOptionsRequest query, UploadReceiver receiver, UploadStaging staging, DatasetImportService imports, IPublishEndpoint publish,
         DatasetOptions options, CancellationToken cancellationToken)
     {
         if (!ImportSourceKinds.TryParse(kind, out var sourceKind) || ImportSourceKinds.IsBuiltIn(sourceKind))
@@ -117,10 +117,13 @@ public static class DatasetApi
         var command = new ImportDataset(CorrelationOf(http), Guid.NewGuid(), name ?? upload.Names[0], sourceKind, upload.ArtifactIds, null, importOptions);
         try
         {
+            // Any instance may consume the command: the names go beside the uploaded files in the shared store.
+            await staging.StageAsync(command.ImportId, upload.ArtifactIds, upload.Names, cancellationToken);
             return await SubmitAsync(command, upload.Names, wait == true, imports, publish, options, cancellationToken);
         }
         catch
         {
+            staging.Remove(command.ImportId);
             await imports.DiscardUploadsAsync(upload.ArtifactIds);
             throw;
         }
