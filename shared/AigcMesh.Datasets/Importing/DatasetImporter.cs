@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using AigcMesh.Contracts.Datasets;
 using AigcMesh.Datasets.BuiltIn;
 using AigcMesh.Datasets.Writing;
@@ -76,7 +77,7 @@ public sealed class DatasetImporter(ArtifactStore store, ImportLimits limits)
                         ? writer.BeginImages(layout.Count, layout.Channels, layout.Height, layout.Width, layout.ClassNames, options, sourceKind, progress)
                         : writer.BeginImages(layout.Count, options.Channels, options.ImageSize, options.ImageSize, layout.ClassNames, options, sourceKind, progress);
                 },
-                (index, image) => builder!.Add(conformer is null ? image : conformer.Convert(image), labels[index]),
+                [MethodImpl(MethodImplOptions.AggressiveOptimization)] (index, image) => builder!.Add(conformer is null ? image : conformer.Convert(image), labels[index]),
                 progress: null,
                 cancellationToken);
             return builder!.Complete();

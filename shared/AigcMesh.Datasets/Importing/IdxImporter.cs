@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
+using System.Runtime.CompilerServices;
 using AigcMesh.Datasets.Writing;
 
 namespace AigcMesh.Datasets.Importing;
@@ -98,7 +99,7 @@ public sealed class IdxImporter(ImportLimits limits)
         var offset = 0;
         foreach (var imageFile in imageFiles)
         {
-            ReadBody(imageFile, imageFile.Dimensions[0], imageBytes, (block, done) =>
+            ReadBody(imageFile, imageFile.Dimensions[0], imageBytes, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (block, done) =>
             {
                 for (var at = 0; at < block.Length; at += imageBytes)
                 {

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 using AigcMesh.Contracts.Datasets;
 using AigcMesh.Datasets.Manifest;
 using AigcMesh.Storage;
@@ -82,6 +83,7 @@ public sealed class ImageDatasetBuilder : IDisposable
     public int ImageBytes => channels * height * width;
 
     /// <summary>Adds the next image (uint8, CHW) and its label.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Add(ReadOnlySpan<byte> image, int label)
     {
         if (image.Length != ImageBytes) throw new ArgumentException($"An image is {ImageBytes} bytes (got {image.Length}).", nameof(image));

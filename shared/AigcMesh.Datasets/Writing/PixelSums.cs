@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
 namespace AigcMesh.Datasets.Writing;
@@ -8,6 +9,7 @@ public static class PixelSums
     /// <summary>Vectors per round: each uint lane then holds at most 4 * 65025 * 4096 (under 2^32) before it is added to the totals.</summary>
     private const int VectorsPerRound = 4096;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static (long Sum, long Squares) Of(ReadOnlySpan<byte> values)
     {
         long sum = 0, squares = 0;
