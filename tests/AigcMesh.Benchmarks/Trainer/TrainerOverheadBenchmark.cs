@@ -102,7 +102,7 @@ public sealed class TrainerOverheadBenchmark : IBenchmark
         Console.WriteLine($"time per step, whole run: bare {1000 * bareTotal / (bare.Count * bench.Steps):F2} ms, service {1000 * serviceTotal / (service.Count * bench.Steps):F2} ms");
         var extras = bench.ServiceExtras();
         Console.WriteLine($"what the service adds, timed once on a bare trainer: snapshot {extras.Snapshot.TotalSeconds:F3} s, validation {extras.Validate.TotalSeconds:F3} s, " +
-            $"checkpoint {extras.Checkpoint.TotalSeconds:F3} s; the service takes a snapshot after the first step, every {bench.Options.SnapshotSeconds} s and at the end, " +
+            $"checkpoint {extras.Checkpoint.TotalSeconds:F3} s; the service takes a snapshot every {bench.Options.SnapshotSeconds} s and at the end, " +
             $"validates and checkpoints at the end, and checkpoints every {bench.Options.CheckpointSeconds} s");
         Console.WriteLine($"peak RSS: bare {bare.Max(a => a.PeakRssKiB) / 1024.0:F0} MiB, service {service.Max(a => a.PeakRssKiB) / 1024.0:F0} MiB, ratio {rssRatio:F3}" +
             (PeakResettable ? "" : " (VmHWM could not be reset: process peaks)"));
