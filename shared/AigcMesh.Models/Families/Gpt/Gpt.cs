@@ -35,12 +35,22 @@ public sealed class Gpt : LanguageModule
     }
 
     /// <summary>Next-token logits [B, T, V] for token ids [B, T] (T at most the context length).</summary>
-    public override Tensor forward(Tensor tokens)
+    public override Tensor forward(Tensor tokens) => head.forward(final_norm.forward(Residual(tokens)));
+
+    /// <summary>Logits [B, V] at one position per row: the head runs on those positions only.</summary>
+    internal override Tensor LastLogits(Tensor tokens, Tensor last)
+    {
+        var x = Residual(tokens);
+        return head.forward(final_norm.forward(x.gather(1, last.view(-1, 1, 1).expand(-1, 1, x.shape[2])).squeeze(1)));
+    }
+
+    /// <summary>The residual stream [B, T, d] after the last block.</summary>
+    private Tensor Residual(Tensor tokens)
     {
         var positions = arange(tokens.shape[1], dtype: ScalarType.Int64, device: tokens.device);
         var x = token_embedding.forward(tokens) + position_embedding.forward(positions);
         foreach (var block in blocks) x = block.forward(x);
-        return head.forward(final_norm.forward(x));
+        return x;
     }
 
     /// <summary>
