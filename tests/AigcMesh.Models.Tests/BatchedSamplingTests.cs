@@ -51,6 +51,17 @@ public sealed class BatchedSamplingTests
         Assert.Equal(alone[2], got[2]);
         Assert.Equal(alone[3], got[3]);
         Assert.Contains(sizes, s => s >= 3);
+
+        // The greedy row is the argmax of a full forward pass over its text (GPT: the last 16 tokens) at every token,
+        // across the point where GPT's cached decoding hands over to recomputing the window.
+        var context = data.Tokenizer.Encode(requests[2].Prompt).ToList();
+        foreach (var token in got[2])
+        {
+            var logits = model.NextTokenLogits([context])[0];
+            Assert.Equal(Array.IndexOf(logits, logits.Max()), token);
+            context.Add(token);
+        }
+        Assert.True(context.Count > 16);
         Assert.Throws<ArgumentOutOfRangeException>(() => batch.Add([data.Tokenizer.VocabularySize], 5));
         Assert.Throws<ArgumentOutOfRangeException>(() => batch.Add(data.Tokenizer.Encode("a"), 0));
     }

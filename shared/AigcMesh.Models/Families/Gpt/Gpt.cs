@@ -13,7 +13,7 @@ namespace AigcMesh.Models.Families.Gpt;
 /// layer norm and a linear head to next-token logits. Weights from N(0, 0.02); the projections into the residual
 /// stream from N(0, 0.02 / sqrt(2 * layers)) (GPT-2).
 /// </summary>
-public sealed class Gpt : LanguageModule
+public sealed partial class Gpt : LanguageModule
 {
     private readonly Embedding token_embedding;
     private readonly Embedding position_embedding;
@@ -78,7 +78,7 @@ public sealed class Gpt : LanguageModule
 }
 
 /// <summary>x + attention(norm(x)), then x + mlp(norm(x)).</summary>
-internal sealed class Block : Module<Tensor, Tensor>
+internal sealed partial class Block : Module<Tensor, Tensor>
 {
     private readonly LayerNorm attention_norm;
     private readonly CausalSelfAttention attention;
@@ -102,7 +102,7 @@ internal sealed class Block : Module<Tensor, Tensor>
 }
 
 /// <summary>Multi-head scaled dot-product attention where each position attends to itself and the positions before it.</summary>
-internal sealed class CausalSelfAttention : Module<Tensor, Tensor>
+internal sealed partial class CausalSelfAttention : Module<Tensor, Tensor>
 {
     private readonly Linear query_key_value;
     private readonly Linear projection;
