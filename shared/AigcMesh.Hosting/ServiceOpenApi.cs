@@ -33,6 +33,21 @@ public static class ServiceOpenApi
         }));
 
     /// <summary>
+    /// Describes a request body the handler reads itself (a multipart form, a raw upload) in the OpenAPI document
+    /// only. Unlike <c>Accepts&lt;T&gt;</c>, it adds no content-type constraint to routing (which would answer 415).
+    /// </summary>
+    public static TBuilder DescribesRequestBody<TBuilder>(this TBuilder builder, Type type, params string[] contentTypes)
+        where TBuilder : IEndpointConventionBuilder =>
+        builder.AddOpenApiOperationTransformer(async (operation, context, cancellationToken) =>
+        {
+            var schema = await context.GetOrCreateSchemaAsync(type, null, cancellationToken);
+            var body = operation.RequestBody as OpenApiRequestBody ?? new OpenApiRequestBody { Required = true };
+            body.Content ??= new Dictionary<string, OpenApiMediaType>(StringComparer.Ordinal);
+            foreach (var contentType in contentTypes) body.Content[contentType] = new OpenApiMediaType { Schema = schema };
+            operation.RequestBody = body;
+        });
+
+    /// <summary>
     /// Describes a response whose body is one of several types for one media type (OpenAPI <c>oneOf</c>), which
     /// <c>Produces&lt;T&gt;</c> cannot say: a second <c>Produces</c> for the same status code replaces the first.
     /// </summary>

@@ -29,7 +29,7 @@ public static class DatasetApi
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         api.MapPost("/uploads", UploadAsync).WithName("UploadDataset").WithSummary("Import uploaded files (multipart or raw body)")
             .WithDescription("Send the files as multipart/form-data, or one file as the raw body (application/octet-stream; ?fileName= names it); ?kind= says how to read them.")
-            .Accepts<IFormFileCollection>("multipart/form-data")
+            .DescribesRequestBody(typeof(IFormFileCollection), "multipart/form-data").DescribesRequestBody(typeof(Stream), "application/octet-stream")
             .Produces<ImportStatus>(StatusCodes.Status202Accepted).Produces<ImportStatus>(StatusCodes.Status201Created)
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         api.MapGet("", ListAsync).WithName("ListDatasets").WithSummary("Imported data sets, oldest first");

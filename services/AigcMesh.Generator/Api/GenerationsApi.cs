@@ -31,7 +31,7 @@ public static class GenerationsApi
             .Produces<Stream>(StatusCodes.Status200OK, "image/png", "text/plain").ProducesProblem(StatusCodes.Status404NotFound);
         group.MapPost("/reconstructions", ReconstructAsync).DisableAntiforgery().WithName("ReconstructImage")
             .WithSummary("A VAE's reconstruction of an uploaded image (multipart: modelId, file).")
-            .Accepts<ReconstructionForm>("multipart/form-data")
+            .DescribesRequestBody(typeof(ReconstructionForm), "multipart/form-data")
             .Produces<ImagesResponse>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         group.MapGet("/stream", TextStreamEndpoint.GetAsync).WithName("StreamTextGet").WithSummary("Text tokens as Server-Sent Events (query parameters).")
