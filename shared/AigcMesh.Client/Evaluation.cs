@@ -32,6 +32,9 @@ public sealed record EvaluationInfo : ApiResource
     public DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset? CompletedAt { get; init; }
 
+    /// <summary>The earlier evaluation with the same settings whose report this one reuses (none when it ran itself).</summary>
+    public Guid? ReusedFrom { get; init; }
+
     [JsonIgnore]
     public bool Failed => string.Equals(Status, EvaluationStatus.Failed, StringComparison.OrdinalIgnoreCase);
 

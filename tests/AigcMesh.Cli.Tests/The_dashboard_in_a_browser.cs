@@ -24,6 +24,8 @@ public sealed partial class The_dashboard_in_a_browser(CliMesh mesh, ITestOutput
     public async Task InitializeAsync()
     {
         Assert.True(File.Exists(ChromiumPath), $"No Chromium at {ChromiumPath}: install Debian's chromium package (apt-get install chromium) or set AIGC_TEST_CHROMIUM.");
+        // Expect(...) waits 5 s by default: too short for a preview or a list on a loaded 2-core CI machine.
+        SetDefaultExpectTimeout(30_000);
         playwright = await Playwright.CreateAsync();
         browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
@@ -47,6 +49,8 @@ public sealed partial class The_dashboard_in_a_browser(CliMesh mesh, ITestOutput
         var page = await context.NewPageAsync();
         var scriptErrors = new List<string>();
         page.PageError += (_, message) => scriptErrors.Add(message);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        void Stage(string name) => output.WriteLine($"{clock.Elapsed.TotalSeconds,6:F1} s  {name}");
         try
         {
             await page.GotoAsync(new Uri(mesh.Mesh.GatewayAddress, "dashboard/").ToString());
@@ -55,11 +59,15 @@ public sealed partial class The_dashboard_in_a_browser(CliMesh mesh, ITestOutput
             // No key yet: the data set list is refused and the page says why.
             await Expect(page.Locator("#banner")).ToContainTextAsync("401");
 
+            Stage("page loaded, 401 shown");
+
             // The key, entered once: the banner goes and the data sets load.
             await page.Locator("#api-key").FillAsync(CliMesh.WriteKey);
             await page.GetByRole(AriaRole.Button, new() { Name = "Use key" }).ClickAsync();
             await Expect(page.Locator("#key-state")).ToHaveTextAsync("key set");
             await Expect(page.Locator("#banner")).ToBeHiddenAsync();
+
+            Stage("key entered");
 
             // Import the built-in images (16x16) through the form and follow its progress to the end.
             var import = page.Locator("#import-form");
@@ -72,10 +80,14 @@ public sealed partial class The_dashboard_in_a_browser(CliMesh mesh, ITestOutput
             var datasetId = await datasetRow.GetAttributeAsync("data-id");
             Assert.Matches("^[0-9a-f]{64}$", datasetId);
 
+            Stage("imported");
+
             // Its statistics and preview grid.
             await datasetRow.ClickAsync();
             await Expect(page.Locator("#dataset-statistics tr").First).ToBeVisibleAsync();
             await ExpectLoadedImageAsync(page.Locator("#dataset-preview img"));
+
+            Stage("statistics and preview shown");
 
             // A bad hyperparameter: the service's problem details appear next to the field.
             await page.GetByRole(AriaRole.Button, new() { Name = "Runs", Exact = true }).ClickAsync();
@@ -86,6 +98,8 @@ public sealed partial class The_dashboard_in_a_browser(CliMesh mesh, ITestOutput
             await runForm.GetByRole(AriaRole.Button, new() { Name = "Start run" }).ClickAsync();
             await Expect(runForm.Locator("[data-error-for=hyperparameters]")).ToContainTextAsync("generator_width");
             await Expect(runForm.Locator("textarea[name=hyperparameters]")).ToHaveClassAsync(new Regex("invalid"));
+
+            Stage("field error shown");
 
             // A tiny run: its loss curve gains points while it runs, then it completes with snapshots.
             await runForm.Locator("input[name=maxSteps]").FillAsync("20");
@@ -111,6 +125,8 @@ public sealed partial class The_dashboard_in_a_browser(CliMesh mesh, ITestOutput
             Assert.Matches("^[0-9a-f]{8}$", shortModelId);
             await ScreenshotAsync(page, "dashboard-run");
 
+            Stage("run completed");
+
             // Models, and the leaderboard once the automatic evaluation is in: scores with their baselines, sortable.
             await page.GetByRole(AriaRole.Button, new() { Name = "Models & leaderboard" }).ClickAsync();
             await Expect(page.Locator("#models-table tbody")).ToContainTextAsync(shortModelId);
@@ -124,6 +140,8 @@ public sealed partial class The_dashboard_in_a_browser(CliMesh mesh, ITestOutput
             await Expect(page.Locator("#leaderboard-table th[data-key=fd]")).ToHaveClassAsync("sorted-asc");
             await ScreenshotAsync(page, "dashboard-leaderboard");
 
+            Stage("leaderboard shown");
+
             // Generation: pick the model, ask for 4 images, see the grid and each image.
             await page.GetByRole(AriaRole.Button, new() { Name = "Generate" }).First.ClickAsync();
             var generate = page.Locator("#generate-form");
@@ -135,6 +153,8 @@ public sealed partial class The_dashboard_in_a_browser(CliMesh mesh, ITestOutput
             await ExpectLoadedImageAsync(page.Locator("#generated-grid"));
             await Expect(page.Locator("#generated-images img")).ToHaveCountAsync(4);
             await ScreenshotAsync(page, "dashboard-generate");
+
+            Stage("grid generated");
 
             Assert.Empty(scriptErrors);
         }
