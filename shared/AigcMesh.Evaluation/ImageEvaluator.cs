@@ -43,6 +43,12 @@ public static class ImageEvaluator
         var metrics = Compare(generatedFeatures, referenceFeatures, referenceStatistics, options);
         var baselines = Compare(trainFeatures, referenceFeatures, referenceStatistics, options);
         baselines["feature_net_test_accuracy"] = features.Info.TestAccuracy;
+        // The floor of one distribution against itself: two disjoint halves of the reference (test) sample. The
+        // training-vs-test floor above may sit higher: the feature network was fitted on the training split.
+        var (halfA, halfB) = Halves(referenceFeatures, new Random(options.Seed + 1));
+        var halves = KernelInceptionDistance.Compute(halfA, halfB, options.KidSubsets, options.KidSubsetSize, options.Seed);
+        baselines["kid_test_halves"] = halves.Mean;
+        baselines["kid_se_test_halves"] = halves.StandardError;
         if (features.Info.Task == FeatureTask.Classes)
         {
             metrics["inception_score"] = ClassifierScores.InceptionScore(generatedProbabilities, features.ClassCount);
@@ -70,7 +76,8 @@ public static class ImageEvaluator
             ["reference_count"] = referenceCount.ToString(CultureInfo.InvariantCulture),
             ["baseline"] = $"real vs real: {realTrainCount} training images against the same {referenceCount} {referenceSplit.ToString().ToLowerInvariant()} images",
             ["feature_network"] = $"{features.Info.Task.ToString().ToLowerInvariant()} CNN, {features.Info.Steps} steps, test accuracy {features.Info.TestAccuracy:F4} on {features.Info.TestCount} images",
-            ["kid"] = $"{options.KidSubsets} subsets of up to {options.KidSubsetSize}, cubic polynomial kernel",
+            ["kid"] = $"{options.KidSubsets} subsets of up to {options.KidSubsetSize} (at most half of the smaller set), cubic polynomial kernel; kid_se is a conservative standard error that counts the pool's own sampling noise",
+            ["kid_test_halves"] = $"KID of two disjoint halves ({halfA.Count} and {halfB.Count}) of the {referenceCount} {referenceSplit.ToString().ToLowerInvariant()} images: the floor of one distribution against itself",
             ["precision_recall"] = $"k = {options.NearestNeighbours} nearest-neighbour manifolds",
         };
         if (model is IVariationalImageModel) notes["negative_elbo_nats"] = $"mean over {referenceCount} {referenceSplit.ToString().ToLowerInvariant()} images, nats per image";
@@ -89,6 +96,21 @@ public static class ImageEvaluator
             ["precision"] = pr.Precision,
             ["recall"] = pr.Recall,
         };
+    }
+
+    private static (FeatureMatrix A, FeatureMatrix B) Halves(FeatureMatrix features, Random random)
+    {
+        var order = Enumerable.Range(0, features.Count).ToArray();
+        random.Shuffle(order);
+        var half = features.Count / 2;
+        return (Rows(features, order[..half]), Rows(features, order[half..(2 * half)]));
+    }
+
+    private static FeatureMatrix Rows(FeatureMatrix features, int[] rows)
+    {
+        var values = new float[rows.Length * features.Dimension];
+        for (var i = 0; i < rows.Length; i++) features.Row(rows[i]).CopyTo(values.AsSpan(i * features.Dimension, features.Dimension));
+        return new FeatureMatrix(rows.Length, features.Dimension, values);
     }
 
     private static int[] Pick(Random random, int population, int count)

@@ -76,12 +76,15 @@ public static class TextEvaluator
             ["held_out_split"] = split.ToString().ToLowerInvariant(),
             ["tokenizer"] = data.Tokenizer.Kind,
             ["scored"] = $"{score.Tokens} tokens ({score.Characters} characters) of the {split.ToString().ToLowerInvariant()} split",
-            ["compressors"] = "gzip (smallest), xz (LZMA, 8 MiB dictionary), zstd (level 19): bits of compress(train + held-out) - compress(train) per held-out character",
+            ["compressors"] = CompressorNote,
             ["samples"] = $"{samples.Count} samples of {options.SampleTokens} tokens at temperature {options.Temperature.ToString(CultureInfo.InvariantCulture)}; baselines: real held-out passages of the same length",
             ["sample_0"] = samples.FirstOrDefault() ?? "",
         };
         return new EvaluationReport(metrics, baselines, notes);
     }
+
+    private static string CompressorNote =>
+        $"gzip (smallest), {(XzProcess.Version is { } xz ? $"xz -6 -T1 ({xz})" : "no xz (XZ Utils is not installed)")}, zstd (level 19): bits of compress(train + held-out) - compress(train) per held-out character";
 
     private static void AddDiversity(Dictionary<string, double> into, IReadOnlyList<IReadOnlyList<string>> texts)
     {

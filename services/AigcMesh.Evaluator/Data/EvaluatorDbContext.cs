@@ -62,6 +62,12 @@ public sealed class EvaluationRecord
     public double? Seconds { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset? CompletedAt { get; set; }
+
+    /// <summary>
+    /// The evaluation with the same settings (model, sample count, references, prompt) whose report this one reuses:
+    /// set when this one was requested while that one was running or finished. Null for an evaluation that ran.
+    /// </summary>
+    public Guid? ReusedFromEvaluationId { get; set; }
 }
 
 /// <summary>Where a data set's trained feature network lies in the artifact store.</summary>

@@ -11,7 +11,9 @@ namespace AigcMesh.Evaluator.Evaluations;
 /// <summary>
 /// Carries out EvaluateModel: records the evaluation, waits briefly for the model's registration, runs the
 /// evaluation on the torch thread, stores the report and publishes EvaluationCompleted or EvaluationFailed.
-/// A redelivered command for a finished evaluation changes nothing.
+/// Idempotent per (model, settings): a request for an evaluation with the same settings as a completed or running
+/// one reuses it (<see cref="EvaluationStore.ClaimAsync"/>) and is still answered with its own correlation and
+/// evaluation ids, at once or when the running one ends. A redelivered command for a finished evaluation changes nothing.
 /// </summary>
 public sealed class EvaluationService(
     EvaluationStore evaluations,
@@ -47,15 +49,32 @@ public sealed class EvaluationService(
             await FailAsync(command, $"Model {command.ModelId} is not registered.", publish, cancellationToken);
             return;
         }
-        await evaluations.MarkRunningAsync(command.EvaluationId, model, cancellationToken);
+        var claim = await evaluations.ClaimAsync(command.EvaluationId, model, cancellationToken);
+        switch (claim.Outcome)
+        {
+            case ClaimOutcome.Finished:
+                return;
+            case ClaimOutcome.Following:
+                logger.LogInformation("Evaluation {EvaluationId} waits for {Original}, which has the same settings", command.EvaluationId, claim.Record.ReusedFromEvaluationId);
+                return;
+            case ClaimOutcome.Reused:
+                logger.LogInformation("Evaluation {EvaluationId} reuses {Original}, which has the same settings", command.EvaluationId, claim.Record.ReusedFromEvaluationId);
+                await publish.Publish(Completed(claim.Record), cancellationToken);
+                return;
+            case ClaimOutcome.FailedWithOriginal:
+                await publish.Publish(Failed(claim.Record), cancellationToken);
+                return;
+        }
+
         var references = record.ReferencesJson is null ? null : JsonSerializer.Deserialize<List<string>>(record.ReferencesJson);
         var stopwatch = Stopwatch.StartNew();
         try
         {
             var report = await torch.RunAsync(ct => runner.Run(model, record.SampleCount > 0 ? record.SampleCount : sampleCount, references, record.Prompt, ct), cancellationToken);
-            await evaluations.CompleteAsync(command.EvaluationId, report, stopwatch.Elapsed.TotalSeconds, cancellationToken);
+            var followers = await evaluations.CompleteAsync(command.EvaluationId, report, stopwatch.Elapsed.TotalSeconds, cancellationToken);
             await publish.Publish(new EvaluationCompleted(command.CorrelationId, command.EvaluationId, command.ModelId, model.DatasetId, report.Metrics, report.Baselines), cancellationToken);
-            logger.LogInformation("Evaluated model {ModelId} in {Seconds:F1} s", command.ModelId, stopwatch.Elapsed.TotalSeconds);
+            foreach (var follower in followers) await publish.Publish(Completed(follower), cancellationToken);
+            logger.LogInformation("Evaluated model {ModelId} in {Seconds:F1} s ({Followers} more requests answered)", command.ModelId, stopwatch.Elapsed.TotalSeconds, followers.Count);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -64,9 +83,18 @@ public sealed class EvaluationService(
         }
     }
 
+    private static EvaluationCompleted Completed(EvaluationRecord r)
+    {
+        var view = EvaluationStore.ToView(r);
+        return new EvaluationCompleted(r.CorrelationId, r.EvaluationId, r.ModelId, r.DatasetId ?? "", view.Metrics ?? new Dictionary<string, double>(), view.Baselines ?? new Dictionary<string, double>());
+    }
+
+    private static EvaluationFailed Failed(EvaluationRecord r) => new(r.CorrelationId, r.EvaluationId, r.ModelId, r.FailureReason ?? "The evaluation failed.");
+
     private async Task FailAsync(EvaluateModel command, string reason, IPublishEndpoint publish, CancellationToken cancellationToken)
     {
-        await evaluations.FailAsync(command.EvaluationId, reason, cancellationToken);
+        var followers = await evaluations.FailAsync(command.EvaluationId, reason, cancellationToken);
         await publish.Publish(new EvaluationFailed(command.CorrelationId, command.EvaluationId, command.ModelId, reason), cancellationToken);
+        foreach (var follower in followers) await publish.Publish(Failed(follower), cancellationToken);
     }
 }

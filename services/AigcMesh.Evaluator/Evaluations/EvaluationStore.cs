@@ -21,7 +21,30 @@ public sealed record EvaluationView(
     string? FailureReason,
     double? Seconds,
     DateTimeOffset CreatedAt,
-    DateTimeOffset? CompletedAt);
+    DateTimeOffset? CompletedAt,
+    Guid? ReusedFrom = null);
+
+/// <summary>What <see cref="EvaluationStore.ClaimAsync"/> decided for one evaluation.</summary>
+public enum ClaimOutcome
+{
+    /// <summary>Completed or failed before: nothing to do (a redelivered command).</summary>
+    Finished,
+
+    /// <summary>No evaluation with the same settings is running or done: this one runs (its status is now running).</summary>
+    Run,
+
+    /// <summary>An evaluation with the same settings had completed: its report was copied into this one.</summary>
+    Reused,
+
+    /// <summary>An evaluation with the same settings is running: this one completes (or fails) with it.</summary>
+    Following,
+
+    /// <summary>The evaluation this one followed failed: this one failed with the same reason.</summary>
+    FailedWithOriginal,
+}
+
+/// <summary>The outcome and the evaluation as it now stands.</summary>
+public sealed record EvaluationClaim(ClaimOutcome Outcome, EvaluationRecord Record);
 
 /// <summary>One leaderboard row: a model's latest completed evaluation.</summary>
 public sealed record LeaderboardEntry(
@@ -65,30 +88,65 @@ public sealed class EvaluationStore(IDbContextFactory<EvaluatorDbContext> factor
         return records.OrderByDescending(r => r.CreatedAt).Select(ToView).ToList();
     }
 
-    public Task MarkRunningAsync(Guid evaluationId, RegisteredModel model, CancellationToken cancellationToken) => UpdateAsync(evaluationId, r =>
+    /// <summary>
+    /// Decides, atomically across every process that shares this database (one immediate Sqlite transaction), whether
+    /// the evaluation runs or reuses another with the same settings (model, sample count, references, prompt):
+    /// a completed one is copied at once; a running one is followed, and completes its followers when it ends
+    /// (<see cref="CompleteAsync"/>, <see cref="FailAsync"/>). Failed evaluations are never reused.
+    /// </summary>
+    public async Task<EvaluationClaim> ClaimAsync(Guid evaluationId, RegisteredModel model, CancellationToken cancellationToken)
     {
-        r.Status = EvaluationStatus.Running;
-        r.DatasetId = model.DatasetId;
-        r.RunId = model.RunId;
-        r.Family = model.Family;
-    }, cancellationToken);
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var record = await db.Evaluations.FindAsync([evaluationId], cancellationToken) ?? throw new InvalidOperationException($"Evaluation {evaluationId} is not recorded.");
+        if (record.Status is EvaluationStatus.Completed or EvaluationStatus.Failed) return new EvaluationClaim(ClaimOutcome.Finished, record);
+        record.DatasetId = model.DatasetId;
+        record.RunId = model.RunId;
+        record.Family = model.Family;
 
-    public Task CompleteAsync(Guid evaluationId, EvaluationReport report, double seconds, CancellationToken cancellationToken) => UpdateAsync(evaluationId, r =>
-    {
-        r.Status = EvaluationStatus.Completed;
-        r.MetricsJson = JsonSerializer.Serialize(report.Metrics);
-        r.BaselinesJson = JsonSerializer.Serialize(report.Baselines);
-        r.NotesJson = JsonSerializer.Serialize(report.Notes);
-        r.Seconds = seconds;
-        r.CompletedAt = DateTimeOffset.UtcNow;
-    }, cancellationToken);
+        var original = record.ReusedFromEvaluationId is { } followed
+            ? await db.Evaluations.FindAsync([followed], cancellationToken)
+            : (await SameSettings(db, record).Where(e => e.Status == EvaluationStatus.Completed || e.Status == EvaluationStatus.Running).ToListAsync(cancellationToken))
+                .OrderBy(e => e.Status == EvaluationStatus.Completed ? 0 : 1).ThenByDescending(e => e.CompletedAt).FirstOrDefault();
+        var outcome = ClaimOutcome.Run;
+        if (original is null)
+        {
+            record.ReusedFromEvaluationId = null;
+            record.Status = EvaluationStatus.Running;
+        }
+        else
+        {
+            record.ReusedFromEvaluationId = original.EvaluationId;
+            outcome = original.Status switch
+            {
+                EvaluationStatus.Completed => ClaimOutcome.Reused,
+                EvaluationStatus.Failed => ClaimOutcome.FailedWithOriginal,
+                _ => ClaimOutcome.Following,
+            };
+            if (outcome == ClaimOutcome.Reused) CopyReport(original, record);
+            else if (outcome == ClaimOutcome.FailedWithOriginal) MarkFailed(record, original.FailureReason ?? "The evaluation it reused failed.");
+            else record.Status = EvaluationStatus.Running;
+        }
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return new EvaluationClaim(outcome, record);
+    }
 
-    public Task FailAsync(Guid evaluationId, string reason, CancellationToken cancellationToken) => UpdateAsync(evaluationId, r =>
-    {
-        r.Status = EvaluationStatus.Failed;
-        r.FailureReason = reason;
-        r.CompletedAt = DateTimeOffset.UtcNow;
-    }, cancellationToken);
+    /// <summary>Stores the report and copies it into every evaluation that followed this one; returns those followers.</summary>
+    public Task<IReadOnlyList<EvaluationRecord>> CompleteAsync(Guid evaluationId, EvaluationReport report, double seconds, CancellationToken cancellationToken) =>
+        FinishAsync(evaluationId, r =>
+        {
+            r.Status = EvaluationStatus.Completed;
+            r.MetricsJson = JsonSerializer.Serialize(report.Metrics);
+            r.BaselinesJson = JsonSerializer.Serialize(report.Baselines);
+            r.NotesJson = JsonSerializer.Serialize(report.Notes);
+            r.Seconds = seconds;
+            r.CompletedAt = DateTimeOffset.UtcNow;
+        }, CopyReport, cancellationToken);
+
+    /// <summary>Fails the evaluation and every evaluation that followed it; returns those followers.</summary>
+    public Task<IReadOnlyList<EvaluationRecord>> FailAsync(Guid evaluationId, string reason, CancellationToken cancellationToken) =>
+        FinishAsync(evaluationId, r => MarkFailed(r, reason), (_, follower) => MarkFailed(follower, reason), cancellationToken);
 
     /// <summary>Every model of the data set with its latest completed evaluation, ranked by <paramref name="sortBy"/> (default fd for images, bits_per_char for text).</summary>
     public async Task<Leaderboard> LeaderboardAsync(string datasetId, string? sortBy, string? order, CancellationToken cancellationToken)
@@ -111,15 +169,43 @@ public sealed class EvaluationStore(IDbContextFactory<EvaluatorDbContext> factor
     public static EvaluationView ToView(EvaluationRecord r) => new(
         r.EvaluationId, r.ModelId, r.DatasetId, r.RunId, r.Family, r.Status, r.Trigger, r.SampleCount,
         Read<Dictionary<string, double>>(r.MetricsJson), Read<Dictionary<string, double>>(r.BaselinesJson), Read<Dictionary<string, string>>(r.NotesJson),
-        r.FailureReason, r.Seconds, r.CreatedAt, r.CompletedAt);
+        r.FailureReason, r.Seconds, r.CreatedAt, r.CompletedAt, r.ReusedFromEvaluationId);
 
     private static T? Read<T>(string? json) where T : class => json is null ? null : JsonSerializer.Deserialize<T>(json);
 
-    private async Task UpdateAsync(Guid evaluationId, Action<EvaluationRecord> change, CancellationToken cancellationToken)
+    private static IQueryable<EvaluationRecord> SameSettings(EvaluatorDbContext db, EvaluationRecord record) =>
+        db.Evaluations.Where(e => e.EvaluationId != record.EvaluationId && e.ReusedFromEvaluationId == null && e.ModelId == record.ModelId
+            && e.SampleCount == record.SampleCount && e.ReferencesJson == record.ReferencesJson && e.Prompt == record.Prompt);
+
+    private static void CopyReport(EvaluationRecord original, EvaluationRecord into)
+    {
+        into.Status = EvaluationStatus.Completed;
+        into.MetricsJson = original.MetricsJson;
+        into.BaselinesJson = original.BaselinesJson;
+        into.NotesJson = original.NotesJson;
+        into.Seconds = 0;
+        into.CompletedAt = DateTimeOffset.UtcNow;
+    }
+
+    private static void MarkFailed(EvaluationRecord record, string reason)
+    {
+        record.Status = EvaluationStatus.Failed;
+        record.FailureReason = reason;
+        record.CompletedAt = DateTimeOffset.UtcNow;
+    }
+
+    private async Task<IReadOnlyList<EvaluationRecord>> FinishAsync(Guid evaluationId, Action<EvaluationRecord> change, Action<EvaluationRecord, EvaluationRecord> changeFollower, CancellationToken cancellationToken)
     {
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var record = await db.Evaluations.FindAsync([evaluationId], cancellationToken) ?? throw new InvalidOperationException($"Evaluation {evaluationId} is not recorded.");
         change(record);
+        var followers = await db.Evaluations
+            .Where(e => e.ReusedFromEvaluationId == evaluationId && e.Status != EvaluationStatus.Completed && e.Status != EvaluationStatus.Failed)
+            .ToListAsync(cancellationToken);
+        foreach (var follower in followers) changeFollower(record, follower);
         await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return followers;
     }
 }

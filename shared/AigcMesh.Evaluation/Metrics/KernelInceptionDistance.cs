@@ -3,22 +3,31 @@ using static TorchSharp.torch;
 
 namespace AigcMesh.Evaluation.Metrics;
 
-/// <summary>A metric's mean over subsets with its standard error (standard deviation / sqrt(subsets)).</summary>
+/// <summary>A metric's mean over subsets with its standard error (see <see cref="KernelInceptionDistance"/>).</summary>
 public sealed record SubsetEstimate(double Mean, double StandardError, int Subsets, int SubsetSize);
 
 /// <summary>
 /// Kernel inception distance (Bińkowski et al., 2018): the unbiased estimate of the squared maximum mean discrepancy
-/// with the cubic polynomial kernel k(x, y) = (xᵀy / d + 1)³, averaged over random subsets (drawn without
-/// replacement from each set, seeded), with its standard error. Unbiased: two samples of one distribution score
-/// 0 in expectation (single estimates may be slightly negative).
+/// with the cubic polynomial kernel k(x, y) = (xᵀy / d + 1)³, averaged over random subsets of m (drawn without
+/// replacement from each set, seeded): the estimator of the paper's reference code (polynomial_mmd_averages).
+/// Unbiased: two samples of one distribution score 0 in expectation (single estimates may be negative).
+/// <para>
+/// Standard error. The S subsets share one pool of n = min(|X|, |Y|) samples, so the spread s of their estimates
+/// measures only the subsampling noise: s/√S alone (the figure the reference code's std implies) shrinks to 0 with
+/// more subsets although the pool's own sampling noise stays. With U_k the unbiased estimate on k samples,
+/// Var(mean) = Var(U_n) + (Var(U_m) − Var(U_n))/S, s² estimates Var(U_m) − Var(U_n), and n·Var(U_n) never grows
+/// with n (Hoeffding, 1948), so Var(U_n) ≤ (m/n)·Var(U_m). Hence the reported, conservative standard error
+/// s·√((m/n)/(1 − m/n) + 1/S). m is capped at n/2 so that this factor stays at most √(1 + 1/S).
+/// </para>
 /// </summary>
 public static class KernelInceptionDistance
 {
     public static SubsetEstimate Compute(FeatureMatrix real, FeatureMatrix generated, int subsets = 100, int maxSubsetSize = 1000, int seed = 0)
     {
         if (real.Dimension != generated.Dimension) throw new ArgumentException("Feature dimensions differ.");
-        var m = Math.Min(maxSubsetSize, Math.Min(real.Count, generated.Count));
-        if (m < 2) throw new ArgumentException("KID needs at least 2 samples in each set.");
+        var pool = Math.Min(real.Count, generated.Count);
+        var m = Math.Min(maxSubsetSize, pool / 2);
+        if (m < 2) throw new ArgumentException("KID needs at least 4 samples in each set.");
         var random = new Random(seed);
         var estimates = new double[subsets];
         using (var scope = NewDisposeScope())
@@ -34,8 +43,9 @@ public static class KernelInceptionDistance
             }
         }
         var mean = estimates.Average();
-        var sd = subsets > 1 ? Math.Sqrt(estimates.Sum(e => (e - mean) * (e - mean)) / (subsets - 1)) : 0;
-        return new SubsetEstimate(mean, sd / Math.Sqrt(subsets), subsets, m);
+        var variance = subsets > 1 ? estimates.Sum(e => (e - mean) * (e - mean)) / (subsets - 1) : 0;
+        var fraction = (double)m / pool;
+        return new SubsetEstimate(mean, Math.Sqrt(variance * (fraction / (1 - fraction) + 1.0 / subsets)), subsets, m);
     }
 
     /// <summary>Unbiased MMD² of two equal-size samples (rows) under the cubic polynomial kernel.</summary>

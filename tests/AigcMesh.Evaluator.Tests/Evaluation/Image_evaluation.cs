@@ -1,4 +1,6 @@
 using AigcMesh.Evaluation;
+using AigcMesh.Evaluation.Features;
+using AigcMesh.Evaluation.Metrics;
 using AigcMesh.Models;
 
 namespace AigcMesh.Evaluator.Tests.Evaluation;
@@ -28,7 +30,30 @@ public sealed class Image_evaluation(EvaluationData fixture)
             Assert.Equal("test", report.Notes["reference_split"]);
             Assert.Equal(64, report.Metrics["sample_count"]);
             Assert.Equal(features.Info.TestAccuracy, report.Baselines["feature_net_test_accuracy"]);
+            Assert.True(Math.Abs(report.Baselines["kid_test_halves"]) <= 2 * report.Baselines["kid_se_test_halves"],
+                $"test half vs test half: KID {report.Baselines["kid_test_halves"]} ± {report.Baselines["kid_se_test_halves"]}");
         }
+    }
+
+    [Fact]
+    public void Scores_two_disjoint_halves_of_the_test_split_within_two_standard_errors_of_zero()
+    {
+        using var features = fixture.FeatureNetwork();
+        using var data = fixture.OpenImages();
+        var test = data.Count(AigcMesh.Datasets.DatasetSplit.Test);
+        var order = Enumerable.Range(0, test).ToArray();
+        new Random(5).Shuffle(order);
+        FeatureMatrix Features(int[] indices)
+        {
+            Array.Sort(indices);
+            var (images, _) = FeatureNetwork.ReadImages(data, AigcMesh.Datasets.DatasetSplit.Test, indices);
+            return features.Run(images).Features;
+        }
+
+        var halves = KernelInceptionDistance.Compute(Features(order[..(test / 2)]), Features(order[(test / 2)..]), subsets: 50, maxSubsetSize: 1000);
+
+        Assert.Equal(test / 4, halves.SubsetSize);
+        Assert.True(Math.Abs(halves.Mean) <= 2 * halves.StandardError, $"KID {halves.Mean} ± {halves.StandardError}");
     }
 
     [Fact]

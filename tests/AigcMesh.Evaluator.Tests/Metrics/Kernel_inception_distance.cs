@@ -22,15 +22,51 @@ public sealed class Kernel_inception_distance
     }
 
     [Fact]
-    public void Reports_a_standard_error_that_shrinks_with_more_subsets()
+    public void Matches_the_reference_formula_of_the_unbiased_mmd2_with_the_cubic_polynomial_kernel()
     {
-        var x = Gaussians.Sample(300, [0, 0], [1, 1], 1);
-        var y = Gaussians.Sample(300, [0.3, 0], [1, 1], 2);
+        var x = Gaussians.Sample(7, [0, 1, 2], [1, 1, 1], 1);
+        var y = Gaussians.Sample(7, [1, 0, 2], [1, 2, 1], 2);
+        // Bińkowski et al. 2018: k(a, b) = (a·b / d + 1)³;
+        // MMD²_u = Σ_{i≠j} k(x_i, x_j) / m(m-1) + Σ_{i≠j} k(y_i, y_j) / m(m-1) - 2 Σ_{i,j} k(x_i, y_j) / m².
+        double K(FeatureMatrix a, int i, FeatureMatrix b, int j)
+        {
+            double dot = 0;
+            for (var k = 0; k < a.Dimension; k++) dot += (double)a.Row(i)[k] * b.Row(j)[k];
+            return Math.Pow(dot / a.Dimension + 1, 3);
+        }
+        double xx = 0, yy = 0, xy = 0;
+        const int m = 7;
+        for (var i = 0; i < m; i++)
+            for (var j = 0; j < m; j++)
+            {
+                if (i != j) { xx += K(x, i, x, j); yy += K(y, i, y, j); }
+                xy += K(x, i, y, j);
+            }
+        var expected = (xx + yy) / (m * (m - 1.0)) - 2 * xy / (m * m);
 
-        var few = KernelInceptionDistance.Compute(x, y, subsets: 5, maxSubsetSize: 100);
-        var many = KernelInceptionDistance.Compute(x, y, subsets: 80, maxSubsetSize: 100);
+        using var scope = TorchSharp.torch.NewDisposeScope();
+        var actual = KernelInceptionDistance.UnbiasedMmd2(
+            TorchSharp.torch.tensor(x.Values, [7, 3]).to(TorchSharp.torch.ScalarType.Float64),
+            TorchSharp.torch.tensor(y.Values, [7, 3]).to(TorchSharp.torch.ScalarType.Float64));
 
-        Assert.True(few.StandardError > 0 && many.StandardError < few.StandardError, $"{few.StandardError} -> {many.StandardError}");
-        Assert.Equal(100, many.SubsetSize);
+        Assert.Equal(expected, actual, 1e-9 * Math.Abs(expected) + 1e-12);
+    }
+
+    [Fact]
+    public void Reports_a_standard_error_that_covers_the_spread_between_independent_pools()
+    {
+        double[] mean = [0, 1, -1, 2], scale = [1, 1, 2, 0.5];
+        var estimates = Enumerable.Range(0, 12)
+            .Select(i => KernelInceptionDistance.Compute(Gaussians.Sample(200, mean, scale, 300 + i), Gaussians.Sample(200, mean, scale, 400 + i), subsets: 40, maxSubsetSize: 1000, seed: i))
+            .ToList();
+        var average = estimates.Average(e => e.Mean);
+        var spread = Math.Sqrt(estimates.Sum(e => Math.Pow(e.Mean - average, 2)) / (estimates.Count - 1));
+        var reported = estimates.Average(e => e.StandardError);
+
+        // Each pool's subsets overlap: the spread of their estimates over sqrt(subsets) would understate the error.
+        // The reported error counts the pool's own noise, so it covers the spread between pools, conservatively.
+        Assert.Equal(100, estimates[0].SubsetSize);
+        Assert.True(reported >= 0.8 * spread && reported <= 4 * spread, $"reported {reported}, spread between pools {spread}");
+        Assert.True(estimates.Count(e => Math.Abs(e.Mean) <= 2 * e.StandardError) >= 11, "within 2 standard errors of 0");
     }
 }
