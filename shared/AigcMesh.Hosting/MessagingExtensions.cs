@@ -22,6 +22,7 @@ public static class MessagingExtensions
         builder.Services.AddMassTransit(bus =>
         {
             bus.SetKebabCaseEndpointNameFormatter();
+            bus.ConfigureUsageTelemetryOptions(telemetry => telemetry.Enabled = options.UsageTelemetry);
             registerConsumers(bus);
             bus.AddConfigureEndpointsCallback((_, _, endpoint) =>
             {

@@ -13,6 +13,12 @@ public sealed class MessagingOptions
 
     /// <summary>How many times a failing message is retried at once before it goes to the error queue.</summary>
     public int ImmediateRetries { get; set; } = 2;
+
+    /// <summary>
+    /// Whether MassTransit may send its anonymous usage telemetry to its authors. Off by default: a self-hosted
+    /// platform does not call out of the user's network unless the user says so.
+    /// </summary>
+    public bool UsageTelemetry { get; set; }
 }
 
 public enum MessagingTransport

@@ -1,3 +1,6 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -7,6 +10,25 @@ namespace AigcMesh.Models;
 public static class TorchRuntime
 {
     private static readonly Lock SeedLock = new();
+
+    /// <summary>
+    /// Makes libtorch's OpenMP threads sleep while they wait for work instead of spinning (OMP_WAIT_POLICY=PASSIVE),
+    /// unless OMP_WAIT_POLICY is already set. Measured on the shared 2-core build machine at load ~25: a GPT training step
+    /// with 2 threads ran 10x faster (0.23 -> 2.34 steps/s), because spinning threads starve the one they wait for
+    /// when the cores are oversubscribed (several services or processes share them). libgomp reads the variable when
+    /// libtorch loads, so this runs before any code of this library: the process environment, not .NET's copy of it.
+    /// </summary>
+    [ModuleInitializer]
+    [SuppressMessage("Usage", "CA2255", Justification = "must run before libtorch (and its OpenMP) loads, which any torch call here does")]
+    internal static void WaitPassively()
+    {
+        const string name = "OMP_WAIT_POLICY";
+        if (!OperatingSystem.IsLinux() || Environment.GetEnvironmentVariable(name) is not null) return;
+        _ = setenv(name, "PASSIVE", 0);
+    }
+
+    [DllImport("libc", CharSet = CharSet.Ansi, BestFitMapping = false, ThrowOnUnmappableChar = true)]
+    private static extern int setenv(string name, string value, int overwrite);
 
     /// <summary>CUDA when TorchSharp reports it and the caller allows it, else CPU.</summary>
     public static Device SelectDevice(bool allowCuda = true)

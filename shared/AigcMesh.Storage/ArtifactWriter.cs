@@ -5,20 +5,25 @@ namespace AigcMesh.Storage;
 
 /// <summary>
 /// One artifact being written (from <see cref="ArtifactStore.CreateWriter"/>): bytes are gathered in blocks of
-/// <see cref="BlockSize"/>, and each full block is hashed and written to a temporary file in the store at once, on
-/// the caller's thread (one pass; handing blocks to another thread cost more than it saved on a loaded 2-core
-/// machine, where every hand-over waits to be scheduled). <see cref="Commit"/> flushes the file to disk and renames
-/// it to its SHA-256. Disposing an uncommitted writer deletes the temporary file. Not thread-safe: one producer.
+/// <see cref="BlockSize"/>, and each full block is hashed and written to a temporary file in the store on a
+/// background task while the caller fills the next one (double buffering: one pass, overlapped with the producer);
+/// every <see cref="SyncEvery"/> bytes the file is flushed to disk there too, so <see cref="Commit"/> has little
+/// left to flush before it renames the file to its SHA-256. Disposing an uncommitted writer deletes the file.
+/// Not thread-safe: one producer.
 /// </summary>
 public sealed class ArtifactWriter : IDisposable
 {
     public const int BlockSize = 1 << 20;
+    public const long SyncEvery = 8L << 20;
 
     private readonly ArtifactStore store;
     private readonly string tempPath;
     private readonly FileStream file;
     private readonly IncrementalHash hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-    private readonly byte[] block = new byte[BlockSize];
+    private byte[] block = new byte[BlockSize];
+    private byte[]? spare;
+    private Task pending = Task.CompletedTask;
+    private long unsynced;
     private int filled;
     private bool finished;
 
@@ -43,7 +48,7 @@ public sealed class ArtifactWriter : IDisposable
             bytes[..take].CopyTo(block.AsSpan(filled));
             filled += take;
             bytes = bytes[take..];
-            if (filled == BlockSize) WriteBlock();
+            if (filled == BlockSize) StartBlock();
         }
     }
 
@@ -51,7 +56,9 @@ public sealed class ArtifactWriter : IDisposable
     public (ArtifactId Id, bool Created) Commit()
     {
         ObjectDisposedException.ThrowIf(finished, this);
-        WriteBlock();
+        pending.GetAwaiter().GetResult();
+        WriteBlock(block, filled, sync: false);
+        filled = 0;
         file.Flush(flushToDisk: true);
         file.Dispose();
         finished = true;
@@ -71,17 +78,42 @@ public sealed class ArtifactWriter : IDisposable
         if (!finished)
         {
             finished = true;
+            try
+            {
+                pending.Wait();
+            }
+            catch (AggregateException)
+            {
+                // The write that failed was reported to the producer, or the writer is being abandoned anyway.
+            }
             file.Dispose();
             File.Delete(tempPath);
         }
         hash.Dispose();
     }
 
-    private void WriteBlock()
+    /// <summary>Hands the full block to the background task (after the previous one is done) and carries on in the other buffer.</summary>
+    private void StartBlock()
     {
-        if (filled == 0) return;
-        hash.AppendData(block, 0, filled);
-        file.Write(block, 0, filled);
+        pending.GetAwaiter().GetResult();
+        var full = block;
+        var length = filled;
+        block = spare ?? new byte[BlockSize];
+        spare = full;
         filled = 0;
+        pending = Task.Run(() => WriteBlock(full, length, sync: true));
+    }
+
+    private void WriteBlock(byte[] bytes, int length, bool sync)
+    {
+        if (length == 0) return;
+        hash.AppendData(bytes, 0, length);
+        file.Write(bytes, 0, length);
+        unsynced += length;
+        if (sync && unsynced >= SyncEvery)
+        {
+            file.Flush(flushToDisk: true);
+            unsynced = 0;
+        }
     }
 }

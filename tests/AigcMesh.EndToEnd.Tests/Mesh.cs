@@ -96,7 +96,7 @@ public sealed class Mesh : IAsyncDisposable
                 ["ReverseProxy__Clusters__generator__Destinations__d1__Address"] = $"http://127.0.0.1:{ports["generator"]}/",
                 ["ReverseProxy__Clusters__evaluator__Destinations__d1__Address"] = $"http://127.0.0.1:{ports["evaluator"]}/",
             }, mesh.LogDirectory);
-            await mesh.WaitAllReadyAsync(TimeSpan.FromSeconds(90));
+            await mesh.WaitAllReadyAsync(TimeSpan.FromSeconds(180)); // generous: on a loaded machine six .NET processes start slowly
             return mesh;
         }
         catch

@@ -84,6 +84,10 @@ public sealed class The_stack_as_separate_processes(ITestOutputHelper output) : 
         Assert.Equal(MaxSteps, resumed["step"]!.GetValue<int>());
         Log($"run {victimRun} finished on trainer-a, resumed from step {resumed["resumedFromStep"]}");
 
+        // The one-call pipeline, started now that the trainer is free: it trains while the checks below go on.
+        var (pipelineId, pipelineEvents) = await StartPipelineAsync();
+        await using var pipelineStream = pipelineEvents;
+
         // The run's event stream reached the client event by event while the run went on: the gateway does not buffer it.
         var completedEvent = await runEvents.WaitForAsync("run A's completed event", e => e.Type == "completed", TimeSpan.FromSeconds(30));
         var progress = runEvents.Events.Where(e => e.Type == "progress").ToList();
@@ -105,15 +109,11 @@ public sealed class The_stack_as_separate_processes(ITestOutputHelper output) : 
         Assert.Equal(4, generated["images"]!.AsArray().Count);
         Log("generated 4 images from the resumed run's model");
 
-        // Evaluate one model while the one-call pipeline trains its own (the trainer and the evaluator work side by side).
+        // Evaluate one model while the pipeline runs, then read the leaderboard.
         var (evaluationStatus, evaluation, evaluationLocation) = await mesh.PostJsonAsync("/api/evaluations", new { modelId = modelIds[0], sampleCount = 32 });
         Assert.True(evaluationStatus == 202, evaluation.ToJsonString());
-        var (pipelineId, pipelineEvents) = await StartPipelineAsync();
-        await using (pipelineEvents)
-        {
-            await CheckEvaluationAndLeaderboardAsync(evaluationLocation!, modelIds[0], datasetId);
-            await CheckPipelineAsync(pipelineId, pipelineEvents);
-        }
+        await CheckEvaluationAndLeaderboardAsync(evaluationLocation!, modelIds[0], datasetId);
+        await CheckPipelineAsync(pipelineId, pipelineEvents);
 
         Assert.All(mesh.Services.Where(s => s.Name != "trainer-b"), s => Assert.False(s.HasExited, s.Name));
     }

@@ -6,10 +6,16 @@ namespace AigcMesh.Generator.Inference;
 /// <summary>PNG files of single images (grayscale or RGB) and decoding of uploaded images into a model's shape.</summary>
 public static class PngCodec
 {
-    /// <summary>Image <paramref name="index"/> of the batch as a PNG.</summary>
-    public static byte[] Encode(ImageBatch images, int index)
+    /// <summary>Every image of the batch as a PNG (the pixels are converted to bytes once for all of them).</summary>
+    public static List<byte[]> EncodeAll(ImageBatch images)
     {
         var bytes = images.ToBytes();
+        return Enumerable.Range(0, images.Count).Select(i => Encode(images, bytes, i)).ToList();
+    }
+
+    /// <summary>Image <paramref name="index"/> of the batch as a PNG, from the batch's <see cref="ImageBatch.ToBytes"/>.</summary>
+    private static byte[] Encode(ImageBatch images, byte[] bytes, int index)
+    {
         var (w, h, plane) = (images.Width, images.Height, images.Width * images.Height);
         var offset = index * images.ImageSize;
         var color = images.Channels >= 3;
@@ -26,17 +32,9 @@ public static class PngCodec
             pixels[p * 4 + 3] = 255;
         }
         System.Runtime.InteropServices.Marshal.Copy(pixels, 0, bitmap.GetPixels(), pixels.Length);
-        using var pixmap = bitmap.PeekPixels();
-        using var data = pixmap.Encode(FastPng) ?? throw new InvalidOperationException("Skia could not encode the PNG.");
+        using var data = bitmap.Encode(SKEncodedImageFormat.Png, 100);
         return data.ToArray();
     }
-
-    /// <summary>
-    /// Lossless like any PNG, but fast: Skia's defaults (zlib level 6, every row filter tried) cost about as much CPU
-    /// per small image as the model's forward pass (measured by the "generation" benchmark); the sub filter and
-    /// zlib level 1 make files a little larger and encoding several times cheaper.
-    /// </summary>
-    public static readonly SKPngEncoderOptions FastPng = new(SKPngEncoderFilterFlags.Sub, 1);
 
     /// <summary>
     /// Decodes a PNG or JPEG and resamples it to channels x height x width (uint8, CHW), or null when it is not an

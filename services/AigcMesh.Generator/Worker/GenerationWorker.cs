@@ -65,7 +65,7 @@ public sealed class GenerationWorker(ModelCache cache, InFlightGenerations inFli
 
     private ImagesGenerated ToMessage(Guid correlationId, Guid generationId, Guid modelId, ImageResult result)
     {
-        var pngs = Enumerable.Range(0, result.Images.Count).Select(i => PngCodec.Encode(result.Images, i)).ToList();
+        var pngs = PngCodec.EncodeAll(result.Images);
         // A grid of one image is that image: skip the second encoding (and half the payload) on the hot path.
         var grid = pngs.Count == 1 ? pngs[0] : result.Images.ToPngGrid();
         return new ImagesGenerated(correlationId, generationId, modelId, pngs, grid, result.ModelMilliseconds, result.BatchRequests, WorkerId);
