@@ -21,5 +21,14 @@ public sealed class DatasetOptions
 
     public ImportLimits Limits { get; set; } = new();
 
+    /// <summary>
+    /// How long a training run that has reported (TrainingStarted, TrainingProgressed: trainers report every few
+    /// seconds) keeps its data set from being deleted after its last fact, when no final fact comes.
+    /// </summary>
+    public double RunLeaseMinutes { get; set; } = 10;
+
+    /// <summary>How long a run seen only as StartTraining (queued, or lost before any trainer took it) keeps its data set.</summary>
+    public double QueuedRunLeaseMinutes { get; set; } = 60;
+
     public IReadOnlyList<string> ResolvedImportRoots => ImportRoots ?? ["/usr/share/datasets", "/usr/share/games/fortunes"];
 }

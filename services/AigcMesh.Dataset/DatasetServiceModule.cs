@@ -21,6 +21,8 @@ public static class DatasetServiceModule
         var options = builder.Configuration.GetSection(DatasetOptions.Section).Get<DatasetOptions>() ?? new DatasetOptions();
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(new ImportPathGuard(options.ResolvedImportRoots));
+        var storage = builder.Configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
+        builder.Services.AddSingleton(new UploadStaging(storage.ResolvedArtifactDirectory));
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<DatasetImportService>();
         builder.Services.AddSingleton<RunUsageTracker>();

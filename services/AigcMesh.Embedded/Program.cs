@@ -5,6 +5,7 @@ var pipeline = args.Length > 0 && args[0] == "pipeline";
 var rest = pipeline ? args[1..].Where(a => a is not ("images" or "text")).ToArray() : args;
 await using var mesh = await EmbeddedMesh.StartAsync(rest);
 Console.WriteLine($"AigcMesh is running: gateway {mesh.GatewayAddress} (services at {mesh.BackendAddress}).");
+Console.WriteLine($"API reference: {mesh.GatewayAddress}docs (OpenAPI document: {mesh.GatewayAddress}openapi/aigcmesh.json).");
 if (mesh.GeneratedApiKey is not null)
 {
     Console.WriteLine($"API key for this run (read-write; send it as X-Api-Key): {mesh.GeneratedApiKey}");

@@ -21,6 +21,9 @@ public sealed class GatewayOptions
 
     /// <summary>The path prefix that needs an API key, is rate limited and is size limited.</summary>
     public string ApiPrefix { get; set; } = "/api";
+
+    /// <summary>The unified OpenAPI document and its reference page ("Gateway:OpenApi").</summary>
+    public OpenApi.UnifiedOpenApiOptions OpenApi { get; set; } = new();
 }
 
 /// <summary>One accepted key: its SHA-256 (hex), what it may do, and a name for logs, metrics and rate limits.</summary>

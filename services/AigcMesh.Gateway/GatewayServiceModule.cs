@@ -1,4 +1,5 @@
 using AigcMesh.Gateway.Dashboard;
+using AigcMesh.Gateway.OpenApi;
 using AigcMesh.Gateway.RateLimiting;
 using AigcMesh.Gateway.Routing;
 using AigcMesh.Gateway.Security;
@@ -14,7 +15,8 @@ namespace AigcMesh.Gateway;
 /// the "ReverseProxy" configuration section, with the secure defaults of <see cref="GatewayRouteDefaults"/>),
 /// and /services/{name}/health/* to that service's health. Every /api request needs an API key
 /// (<see cref="ApiKeyAuthenticationHandler"/>), is rate limited per key and size limited per route. The gateway
-/// holds no state and no bus connection, so any number of copies can run side by side.
+/// serves one OpenAPI document of the whole API merged from the services' own (<see cref="UnifiedOpenApiDocument"/>)
+/// with a reference page. It holds no state and no bus connection, so any number of copies can run side by side.
 /// </summary>
 public static class GatewayServiceModule
 {
@@ -36,6 +38,7 @@ public static class GatewayServiceModule
                 .AddRequirements(new ScopeAllowsMethodRequirement()));
         builder.Services.AddPerKeyRateLimiting();
         builder.Services.AddRequestTimeouts();
+        builder.Services.AddUnifiedOpenApi();
 
         builder.Services.AddHttpClient(UpstreamHealthCheck.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(5));
         builder.Services.AddHealthChecks().Add(new HealthCheckRegistration(
@@ -62,6 +65,7 @@ public static class GatewayServiceModule
         app.UseMiddleware<RequestBodyLimitMiddleware>();
         app.MapReverseProxy();
         app.MapAigcDashboard();
+        app.MapUnifiedOpenApi();
         return app;
     }
 }

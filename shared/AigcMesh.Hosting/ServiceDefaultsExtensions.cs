@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using AigcMesh.Storage;
 using MassTransit.Logging;
 using Microsoft.AspNetCore.Builder;
@@ -50,6 +51,11 @@ public static class ServiceDefaultsExtensions
             });
 
         builder.Services.AddProblemDetails();
+        builder.Services.ConfigureHttpJsonOptions(o =>
+        {
+            if (!o.SerializerOptions.Converters.OfType<JsonStringEnumConverter>().Any()) o.SerializerOptions.Converters.Add(new JsonStringEnumConverter());
+        });
+        builder.Services.AddServiceOpenApi(serviceName);
         builder.Services.AddHealthChecks().AddCheck("self", () => HealthCheckResult.Healthy(), ["live"]);
 
         var storage = builder.Configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
@@ -59,8 +65,8 @@ public static class ServiceDefaultsExtensions
     }
 
     /// <summary>
-    /// Maps /health/live (the process answers), /health/ready (bus connected and databases open) and
-    /// /metrics (Prometheus), and adds request logging and correlation ids to the pipeline.
+    /// Maps /health/live (the process answers), /health/ready (bus connected and databases open),
+    /// /metrics (Prometheus) and /openapi/v1.json (this service's OpenAPI document), and adds request logging and correlation ids to the pipeline.
     /// </summary>
     public static WebApplication UseServiceDefaults(this WebApplication app)
     {
@@ -76,6 +82,7 @@ public static class ServiceDefaultsExtensions
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = c => c.Tags.Contains("live"), ResponseWriter = WriteHealth });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains(HealthTags.Ready), ResponseWriter = WriteHealth });
         app.MapMetrics("/metrics");
+        app.MapOpenApi(ServiceOpenApi.DocumentPath);
         return app;
     }
 

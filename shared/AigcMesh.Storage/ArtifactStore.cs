@@ -107,6 +107,12 @@ public sealed class ArtifactStore
         }
     }
 
+    /// <summary>
+    /// Starts an artifact that is written piece by piece and hashed while it is written (no second pass over its
+    /// bytes); <see cref="ArtifactWriter.Commit"/> names it by its hash, disposing without a commit removes it.
+    /// </summary>
+    public ArtifactWriter CreateWriter() => new(this, Path.Combine(temp, $"{Guid.NewGuid():N}.part"));
+
     public bool Exists(ArtifactId id) => File.Exists(PathOf(id));
 
     public long Length(ArtifactId id) => new FileInfo(PathOf(id)).Length;
@@ -133,18 +139,21 @@ public sealed class ArtifactStore
     /// <summary>Temporary files left by a crashed writer, for a janitor to remove.</summary>
     public IEnumerable<string> PendingTemporaryFiles() => Directory.EnumerateFiles(temp, "*.part");
 
-    private void Commit(string tempPath, ArtifactId id)
+    /// <summary>Renames a written temporary file to its id; false when the same bytes were already stored.</summary>
+    internal bool Commit(string tempPath, ArtifactId id)
     {
         var final = PathOf(id);
-        if (File.Exists(final)) return;
+        if (File.Exists(final)) return false;
         Directory.CreateDirectory(Path.GetDirectoryName(final)!);
         try
         {
             File.Move(tempPath, final, overwrite: false);
+            return true;
         }
         catch (IOException) when (File.Exists(final))
         {
             // Another writer stored the same bytes first: content addressing makes both copies equal.
+            return false;
         }
     }
 

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using AigcMesh.Client;
 using AigcMesh.Embedded;
 using AigcMesh.Testing;
 
@@ -38,6 +39,11 @@ public sealed class CliMesh : IAsyncLifetime
             ["Gateway:ApiKeys:1:Scope"] = "Read",
             ["Trainer:ProgressSeconds"] = "0.1",
             ["Trainer:SnapshotSeconds"] = "0.5",
+            // Quick evaluations (the dashboard's leaderboard and the evaluator client tests wait for them).
+            ["Evaluator:DefaultSampleCount"] = "64",
+            ["Evaluator:FeatureNetworkSteps"] = "60",
+            ["Evaluator:KidSubsets"] = "10",
+            ["Evaluator:KidSubsetSize"] = "32",
         });
     }
 
@@ -58,6 +64,9 @@ public sealed class CliMesh : IAsyncLifetime
     }
 
     public Task<CliResult> RunAsync(params string[] args) => RunWithKeyAsync(WriteKey, args);
+
+    /// <summary>The client library pointed at the gateway with <paramref name="apiKey"/>.</summary>
+    public AigcClient Client(string? apiKey = WriteKey) => new(new AigcClientOptions(Mesh.GatewayAddress, apiKey));
 
     /// <summary>The built-in synthetic images at 16x16 (small and fast to train on), imported once through the CLI.</summary>
     public async Task<string> ImagesDatasetAsync()

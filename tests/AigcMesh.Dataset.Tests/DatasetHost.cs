@@ -44,8 +44,12 @@ public sealed class DatasetHost : IAsyncDisposable
         RabbitMq,
     }
 
+    /// <param name="datasetConsumers">false: an instance that serves the API only (its commands are consumed elsewhere).</param>
+    /// <param name="services">Last changes to the services (a clock, for example).</param>
+    /// <param name="waitForBus">false: return as soon as HTTP is up, before the bus may have bound its queues.</param>
     public static async Task<DatasetHost> StartAsync(Bus bus = Bus.InMemory, Dictionary<string, string?>? settings = null, string? rabbitMqUrl = null, string? queuePrefix = null,
-        Action<IBusRegistrationConfigurator>? moreConsumers = null)
+        Action<IBusRegistrationConfigurator>? moreConsumers = null, bool datasetConsumers = true, Action<IServiceCollection>? services = null,
+        bool waitForBus = true)
     {
         var data = new TempDirectory();
         var importRoot = new TempDirectory();
@@ -64,12 +68,13 @@ public sealed class DatasetHost : IAsyncDisposable
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.AddServiceDefaults(DatasetServiceModule.ServiceName);
         builder.AddDatasetService();
+        services?.Invoke(builder.Services);
         switch (bus)
         {
             case Bus.InMemory:
                 builder.AddMessaging(b =>
                 {
-                    b.AddDatasetConsumers();
+                    if (datasetConsumers) b.AddDatasetConsumers();
                     moreConsumers?.Invoke(b);
                 });
                 break;
@@ -77,7 +82,7 @@ public sealed class DatasetHost : IAsyncDisposable
                 builder.Services.AddMassTransitTestHarness(b =>
                 {
                     b.SetTestTimeouts(TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(2));
-                    b.AddDatasetConsumers();
+                    if (datasetConsumers) b.AddDatasetConsumers();
                     moreConsumers?.Invoke(b);
                 });
                 break;
@@ -85,7 +90,7 @@ public sealed class DatasetHost : IAsyncDisposable
                 builder.Services.AddMassTransit(b =>
                 {
                     b.SetEndpointNameFormatter(new KebabCaseEndpointNameFormatter(queuePrefix, false));
-                    b.AddDatasetConsumers();
+                    if (datasetConsumers) b.AddDatasetConsumers();
                     moreConsumers?.Invoke(b);
                     b.AddConfigureEndpointsCallback((_, cfg) =>
                     {
@@ -103,6 +108,15 @@ public sealed class DatasetHost : IAsyncDisposable
         app.UseServiceDefaults();
         app.MapDatasetApi();
         await app.StartAsync();
+        if (waitForBus)
+        {
+            // The bus starts in the background (MassTransitHostOptions.WaitUntilStarted is false, as in production, where
+            // the gateway routes only to ready instances): a command published before this instance's receive endpoint
+            // has bound its queue to the message's exchange goes nowhere. On a fresh queue (a new prefix on a shared
+            // broker) and a loaded machine that race is lost: wait for the bus, as a client waits for /health/ready.
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            await app.Services.GetRequiredService<IBusControl>().WaitForHealthStatus(BusHealthStatus.Healthy, timeout.Token);
+        }
         return new DatasetHost(app, data, importRoot);
     }
 

@@ -9,8 +9,10 @@ namespace AigcMesh.Dataset.Tests;
 public sealed class RabbitMqCollection : ICollectionFixture<RabbitMqBroker>;
 
 /// <summary>The import flow through a real RabbitMQ broker (queues under a unique, auto-deleted prefix).</summary>
-// Runs in .ci/run's isolated step: beside the other test assemblies on one shared broker it timed out in CI
-// (twice, not yet understood); alone it passes in seconds.
+// It once timed out in CI beside the other assemblies: the host answered HTTP before its bus had bound the fresh
+// "<prefix>-import-dataset" queue to ImportDataset's exchange, so the published command went nowhere (publishing
+// right after start lost 6 of 6 commands on a loaded machine, 0 of 6 after waiting for the bus). DatasetHost now
+// waits for the bus, as every other broker test host does.
 [Collection("rabbitmq")]
 [Trait("Category", "IsolatedBroker")]
 public sealed class Over_a_real_broker(RabbitMqBroker broker)

@@ -7,6 +7,26 @@ namespace AigcMesh.Datasets.Tests;
 
 public sealed class ImageDatasetTests
 {
+    [Theory]
+    [InlineData(0)]
+    [InlineData(31)]
+    [InlineData(784)]
+    [InlineData(4096 * 32 + 77)]
+    [InlineData(3 * 4096 * 32)]
+    public void Pixel_sums_equal_the_plain_loop(int length)
+    {
+        var values = new byte[length];
+        new Random(length).NextBytes(values);
+        if (length > 100) values.AsSpan(0, 100).Fill(255);
+        long sum = 0, squares = 0;
+        foreach (var v in values)
+        {
+            sum += v;
+            squares += v * v;
+        }
+        Assert.Equal((sum, squares), PixelSums.Of(values));
+    }
+
     [Fact]
     public async Task Synthetic_images_open_by_id_with_every_image_in_exactly_one_split()
     {

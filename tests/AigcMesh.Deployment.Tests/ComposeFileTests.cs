@@ -76,6 +76,8 @@ public sealed class The_compose_files
         {
             Assert.Equal($"http://{name}:8080/", gateway[$"ReverseProxy__Clusters__{name}__Destinations__d1__Address"]!.GetValue<string>());
         }
+        Assert.Equal("Write", gateway["Gateway__ApiKeys__0__Scope"]!.GetValue<string>());
+        Assert.NotNull(gateway["Gateway__ApiKeys__0__Hash"]);
     }
 
     [Fact]

@@ -136,6 +136,11 @@ public sealed class The_kubernetes_manifests
                 if (source!["configMapRef"] is JsonNode map) Assert.True(Exists("ConfigMap", map["name"]!.GetValue<string>()), $"{deployment}: {map}");
                 if (source["secretRef"] is JsonNode secret) Assert.True(Exists("Secret", secret["name"]!.GetValue<string>()), $"{deployment}: {secret}");
             }
+            // A Secret the operator creates (the gateway's API key) is referred to as optional.
+            foreach (var reference in pod["containers"]!.AsArray().SelectMany(c => c!["env"]?.AsArray() ?? []).Select(e => e!["valueFrom"]?["secretKeyRef"]).OfType<JsonNode>())
+            {
+                Assert.True(Exists("Secret", reference["name"]!.GetValue<string>()) || reference["optional"]?.GetValue<bool>() == true, $"{deployment}: {reference}");
+            }
         }
     }
 }

@@ -48,6 +48,19 @@ public sealed class Mesh : IAsyncDisposable
         ["Trainer__TorchThreads"] = "1",
     };
 
+    /// <summary>
+    /// Evaluator settings for 2 cores: a short feature-network training, few KID subsets, small default samples, and no
+    /// evaluation of every registered model (the test asks for the evaluations it checks).
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, string> EvaluatorSettings = new Dictionary<string, string>
+    {
+        ["Evaluator__AutoEvaluate"] = "false",
+        ["Evaluator__DefaultSampleCount"] = "32",
+        ["Evaluator__FeatureNetworkSteps"] = "40",
+        ["Evaluator__KidSubsets"] = "10",
+        ["Evaluator__KidSubsetSize"] = "32",
+    };
+
     public static async Task<Mesh> StartAsync(Broker broker)
     {
         var mesh = new Mesh(broker);
@@ -71,7 +84,7 @@ public sealed class Mesh : IAsyncDisposable
                     new Dictionary<string, string>(TrainerSettings) { ["Trainer__InstanceId"] = trainer });
             }
             mesh.StartBackend("generator", "AigcMesh.Generator", ports["generator"], "generator", new Dictionary<string, string>());
-            mesh.StartBackend("evaluator", "AigcMesh.Evaluator", ports["evaluator"], "evaluator", new Dictionary<string, string>());
+            mesh.StartBackend("evaluator", "AigcMesh.Evaluator", ports["evaluator"], "evaluator", new Dictionary<string, string>(EvaluatorSettings));
             mesh.services["gateway"] = ServiceProcess.Start("gateway", "AigcMesh.Gateway", ports["gateway"], new Dictionary<string, string>
             {
                 ["Storage__DataDirectory"] = Path.Combine(mesh.root.Path, "gateway"),
@@ -118,6 +131,34 @@ public sealed class Mesh : IAsyncDisposable
         using var response = await Http.PostAsJsonAsync(Api(path), body);
         return ((int)response.StatusCode, await ReadAsync(response, path, allowError: true), response.Headers.Location);
     }
+
+    /// <summary>POSTs files as multipart/form-data (field "files"), as a browser or the CLI uploads them.</summary>
+    public async Task<(int Status, JsonNode Body, Uri? Location)> PostFilesAsync(string path, IEnumerable<(string Name, byte[] Bytes)> files)
+    {
+        using var form = new MultipartFormDataContent();
+        foreach (var (name, bytes) in files)
+        {
+            var content = new ByteArrayContent(bytes);
+            content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/gzip");
+            form.Add(content, "files", name);
+        }
+        using var response = await Http.PostAsync(Api(path), form);
+        return ((int)response.StatusCode, await ReadAsync(response, path, allowError: true), response.Headers.Location);
+    }
+
+    /// <summary>GETs a file: its media type and bytes.</summary>
+    public async Task<(string? MediaType, byte[] Bytes)> GetBytesAsync(string path)
+    {
+        using var response = await Http.GetAsync(Api(path));
+        var bytes = await response.Content.ReadAsByteArrayAsync();
+        return response.IsSuccessStatusCode
+            ? (response.Content.Headers.ContentType?.MediaType, bytes)
+            : throw new HttpRequestException($"GET {path}: {(int)response.StatusCode} {System.Text.Encoding.UTF8.GetString(bytes)}");
+    }
+
+    /// <summary>Opens a Server-Sent Events stream through the gateway.</summary>
+    public Task<EventStream> OpenEventsAsync(string path, System.Diagnostics.Stopwatch clock, Func<ServerSentEvent, Task>? onEvent = null) =>
+        EventStream.OpenAsync(Api(path), ApiKey, clock, onEvent);
 
     private static async Task<JsonNode> ReadAsync(HttpResponseMessage response, string path, bool allowError = false)
     {

@@ -1,7 +1,7 @@
 using System.Diagnostics;
+using System.Text.Json;
 using System.Text.Json.Nodes;
-using AigcMesh.Datasets.BuiltIn;
-using AigcMesh.Storage;
+using AigcMesh.Contracts.Pipelines;
 using Xunit.Abstractions;
 
 namespace AigcMesh.EndToEnd.Tests;
@@ -14,6 +14,9 @@ namespace AigcMesh.EndToEnd.Tests;
 public sealed class The_stack_as_separate_processes(ITestOutputHelper output) : IAsyncLifetime
 {
     private const int MaxSteps = 120;
+    private const int PipelineSteps = 30;
+    private const int ImportedImages = 600;
+    private static readonly byte[] PngSignature = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A];
     private Broker broker = null!;
     private Mesh mesh = null!;
     private readonly Stopwatch clock = Stopwatch.StartNew();
@@ -27,7 +30,7 @@ public sealed class The_stack_as_separate_processes(ITestOutputHelper output) : 
     }
 
     [Fact]
-    public async Task Imports_trains_on_two_trainers_at_once_survives_a_killed_trainer_and_a_broker_restart_and_generates()
+    public async Task Imports_trains_on_two_trainers_at_once_survives_a_killed_trainer_and_a_broker_restart_generates_evaluates_and_runs_the_pipeline()
     {
         foreach (var service in new[] { "dataset", "trainer", "generator", "evaluator" })
         {
@@ -37,13 +40,18 @@ public sealed class The_stack_as_separate_processes(ITestOutputHelper output) : 
         var queues = await broker.QueuesAsync();
         Assert.Equal(2, queues["start-training"].Consumers);
 
-        // Import. The dataset service has no HTTP import yet: the data set is written into the shared artifact
-        // folder with the data set library, as the dataset service will.
-        var datasetId = await BuiltInDatasets.ImportSyntheticImagesAsync(new ArtifactStore(mesh.ArtifactDirectory), count: 256);
-        Log($"data set {datasetId[..12]} stored");
+        var datasetId = await UploadFashionMnistSliceAsync();
 
-        // Train: two runs at once, one on each trainer.
+        // Train: two runs at once, one on each trainer; run A's progress followed live through the gateway.
         var runA = await StartRunAsync(datasetId, seed: 1);
+        string? statusAtFirstProgress = null;
+        await using var runEvents = await mesh.OpenEventsAsync($"/api/runs/{runA}/events", clock, async e =>
+        {
+            if (e.Type == "progress" && statusAtFirstProgress is null)
+            {
+                statusAtFirstProgress = Status(await RunAsync(runA));
+            }
+        });
         var runB = await StartRunAsync(datasetId, seed: 2);
         var running = await mesh.WaitForAsync("both runs running on different trainers",
             async () => new[] { await RunAsync(runA), await RunAsync(runB) },
@@ -76,6 +84,16 @@ public sealed class The_stack_as_separate_processes(ITestOutputHelper output) : 
         Assert.Equal(MaxSteps, resumed["step"]!.GetValue<int>());
         Log($"run {victimRun} finished on trainer-a, resumed from step {resumed["resumedFromStep"]}");
 
+        // The run's event stream reached the client event by event while the run went on: the gateway does not buffer it.
+        var completedEvent = await runEvents.WaitForAsync("run A's completed event", e => e.Type == "completed", TimeSpan.FromSeconds(30));
+        var progress = runEvents.Events.Where(e => e.Type == "progress").ToList();
+        Assert.True(progress.Count >= 3, runEvents.Describe());
+        Assert.Equal("running", statusAtFirstProgress);
+        Assert.True(completedEvent.ReceivedAt - progress[0].ReceivedAt >= TimeSpan.FromSeconds(2), runEvents.Describe());
+        Assert.True(progress[^1].ReceivedAt - progress[0].ReceivedAt >= TimeSpan.FromSeconds(2), runEvents.Describe());
+        Log($"run A's stream: {progress.Count} progress events over {(progress[^1].ReceivedAt - progress[0].ReceivedAt).TotalSeconds:F1} s, " +
+            $"the first {(completedEvent.ReceivedAt - progress[0].ReceivedAt).TotalSeconds:F1} s before 'completed'");
+
         // Nothing lost: both models registered, and the generator heard of both (ModelRegistered over the restarted broker).
         var modelIds = finished.Select(r => r["modelId"]!.GetValue<Guid>()).ToList();
         await mesh.WaitForAsync("the generator knowing both models", () => mesh.GetJsonAsync("/api/generations/models"),
@@ -87,8 +105,122 @@ public sealed class The_stack_as_separate_processes(ITestOutputHelper output) : 
         Assert.Equal(4, generated["images"]!.AsArray().Count);
         Log("generated 4 images from the resumed run's model");
 
+        // Evaluate one model while the one-call pipeline trains its own (the trainer and the evaluator work side by side).
+        var (evaluationStatus, evaluation, evaluationLocation) = await mesh.PostJsonAsync("/api/evaluations", new { modelId = modelIds[0], sampleCount = 32 });
+        Assert.True(evaluationStatus == 202, evaluation.ToJsonString());
+        var (pipelineId, pipelineEvents) = await StartPipelineAsync();
+        await using (pipelineEvents)
+        {
+            await CheckEvaluationAndLeaderboardAsync(evaluationLocation!, modelIds[0], datasetId);
+            await CheckPipelineAsync(pipelineId, pipelineEvents);
+        }
+
         Assert.All(mesh.Services.Where(s => s.Name != "trainer-b"), s => Assert.False(s.HasExited, s.Name));
     }
+
+    /// <summary>Uploads a cut of Fashion-MNIST (an IDX pair) through the gateway and follows its import's event stream until it is imported.</summary>
+    private async Task<string> UploadFashionMnistSliceAsync()
+    {
+        var (status, body, location) = await mesh.PostFilesAsync("/api/datasets/uploads?kind=idx&name=fashion-e2e", FashionMnistSlice.Cut(ImportedImages));
+        Assert.True(status == 202, body.ToJsonString());
+        Assert.NotNull(location);
+        await using var importEvents = await mesh.OpenEventsAsync(body["events"]!.GetValue<string>(), clock);
+        var imported = await importEvents.WaitForAsync("the import's 'imported' event", e => e.Type is "imported" or "failed", TimeSpan.FromSeconds(90));
+        Assert.True(imported.Type == "imported", imported.Data);
+        var import = await mesh.GetJsonAsync(location.ToString());
+        Assert.Equal("succeeded", import["state"]!.GetValue<string>());
+        var datasetId = import["datasetId"]!.GetValue<string>();
+
+        var dataset = (await mesh.GetJsonAsync($"/api/datasets/{datasetId}"))["dataset"]!;
+        Assert.Equal("Image", dataset["modality"]!.GetValue<string>());
+        Assert.Equal(10, dataset["classCount"]!.GetValue<int>());
+        Assert.Equal(ImportedImages, new[] { "trainCount", "validationCount", "testCount" }.Sum(k => dataset[k]!.GetValue<long>()));
+        Log($"data set {datasetId[..12]} imported through the gateway ({ImportedImages} Fashion-MNIST images, events: {importEvents.Describe()})");
+        return datasetId;
+    }
+
+    private async Task CheckEvaluationAndLeaderboardAsync(Uri location, Guid modelId, string datasetId)
+    {
+        var evaluation = await mesh.WaitForAsync("the evaluation finishing", () => mesh.GetJsonAsync(location.ToString()),
+            e => e["status"]!.GetValue<string>() is "completed" or "failed", TimeSpan.FromSeconds(180));
+        Assert.True(evaluation["status"]!.GetValue<string>() == "completed", evaluation.ToJsonString());
+        var metrics = evaluation["metrics"]!.AsObject();
+        foreach (var metric in new[] { "fd", "kid", "precision", "recall" })
+        {
+            Assert.True(metrics.ContainsKey(metric), evaluation.ToJsonString());
+        }
+        Assert.True(metrics["fd"]!.GetValue<double>() >= 0, evaluation.ToJsonString());
+        Assert.Equal(32, metrics["sample_count"]!.GetValue<double>());
+        Assert.True(evaluation["baselines"]!.AsObject().ContainsKey("fd"), evaluation.ToJsonString());
+        Log($"evaluated model {modelId}: FD {metrics["fd"]} against the real-vs-real floor {evaluation["baselines"]!["fd"]}");
+
+        var leaderboard = await mesh.GetJsonAsync($"/api/leaderboards/{datasetId}");
+        var entry = Assert.Single(leaderboard["entries"]!.AsArray());
+        Assert.Equal(modelId, entry!["modelId"]!.GetValue<Guid>());
+        Assert.Equal(1, entry["rank"]!.GetValue<int>());
+        Assert.Equal(metrics["fd"]!.GetValue<double>(), entry["metrics"]!["fd"]!.GetValue<double>());
+        Assert.Equal("fd", leaderboard["sortBy"]!.GetValue<string>());
+    }
+
+    /// <summary>POSTs the one-call pipeline (built-in images, a tiny DCGAN) and opens its event stream at once.</summary>
+    private async Task<(Guid Id, EventStream Events)> StartPipelineAsync()
+    {
+        var (status, body, location) = await mesh.PostJsonAsync("/api/pipelines", new
+        {
+            family = "dcgan",
+            dataset = "synthetic-images",
+            hyperparameters = new Dictionary<string, string> { ["latent_size"] = "8", ["generator_width"] = "8", ["discriminator_width"] = "8", ["batch_size"] = "16" },
+            maxSteps = PipelineSteps,
+            seed = 3,
+            evaluationSamples = 32,
+            samples = new { count = 4 },
+        });
+        Assert.True(status == 202, body.ToJsonString());
+        var id = body["id"]!.GetValue<Guid>();
+        Assert.Equal($"/api/pipelines/{id}", location?.OriginalString);
+        Log($"pipeline {id} started");
+        return (id, await mesh.OpenEventsAsync($"/api/pipelines/{id}/events", clock));
+    }
+
+    /// <summary>The pipeline completes over the real broker, each stage completed, its content stored and served; its stream came stage by stage.</summary>
+    private async Task CheckPipelineAsync(Guid id, EventStream events)
+    {
+        var last = await events.WaitForAsync("the pipeline's last event", e => e.Type is "completed" or "failed", TimeSpan.FromSeconds(240));
+        var pipeline = await mesh.GetJsonAsync($"/api/pipelines/{id}");
+        Assert.True(last.Type == "completed" && pipeline["status"]!.GetValue<string>() == "Completed", pipeline.ToJsonString());
+        foreach (var stage in pipeline["stages"]!.AsArray())
+        {
+            Assert.True(EnumName<PipelineStageStatus>(stage!["status"]!) == nameof(PipelineStageStatus.Completed), pipeline.ToJsonString());
+        }
+        Assert.Equal(Enum.GetNames<PipelineStage>(), pipeline["stages"]!.AsArray().Select(s => EnumName<PipelineStage>(s!["stage"]!)));
+        Assert.True(pipeline["metrics"]!.AsObject().ContainsKey("fd"), pipeline.ToJsonString());
+        var modelId = pipeline["modelId"]!.GetValue<Guid>();
+        var artifactIds = pipeline["artifactIds"]!.AsArray().Select(a => a!.GetValue<string>()).ToList();
+        Assert.Equal(4, artifactIds.Count);
+
+        // The generated content: stored as the model's generation, served through the gateway as PNGs.
+        var generation = Assert.Single((await mesh.GetJsonAsync($"/api/generations?modelId={modelId}")).AsArray())!;
+        Assert.Equal(artifactIds, generation["artifactIds"]!.AsArray().Select(a => a!.GetValue<string>()));
+        foreach (var file in artifactIds.Append(pipeline["gridArtifactId"]!.GetValue<string>()))
+        {
+            var (mediaType, bytes) = await mesh.GetBytesAsync($"/api/generations/{generation["generationId"]}/artifacts/{file}");
+            Assert.Equal("image/png", mediaType);
+            Assert.Equal(PngSignature, bytes.Take(PngSignature.Length));
+        }
+
+        // Event by event: the snapshot first, stage changes as they happened, well before the end.
+        var received = events.Events;
+        Assert.Equal("snapshot", received[0].Type);
+        var stages = received.Where(e => e.Type == "stage").ToList();
+        Assert.True(stages.Count >= 3, events.Describe());
+        Assert.True(last.ReceivedAt - received[0].ReceivedAt >= TimeSpan.FromSeconds(2), events.Describe());
+        Assert.True(stages[^1].ReceivedAt - stages[0].ReceivedAt >= TimeSpan.FromSeconds(1), events.Describe());
+        Log($"pipeline {id} completed: FD {pipeline["metrics"]!["fd"]}, {artifactIds.Count} images and a grid; its stream: {events.Describe()}");
+    }
+
+    /// <summary>An enum as the service wrote it: its name, or its number.</summary>
+    private static string EnumName<T>(JsonNode value) where T : struct, Enum =>
+        value.GetValueKind() == JsonValueKind.Number ? Enum.GetName(typeof(T), value.GetValue<int>())! : value.GetValue<string>();
 
     private async Task<Guid> StartRunAsync(string datasetId, int seed)
     {

@@ -8,7 +8,7 @@ using AigcMesh.Testing;
 
 namespace AigcMesh.Generator.Tests;
 
-/// <summary>A generator with the model library's own loader, serving a tiny GPT and a tiny VAE, behind the gateway.</summary>
+/// <summary>A generator with the model library's own loader, serving a tiny GPT, a tiny LSTM and a tiny VAE, behind the gateway.</summary>
 public sealed class RealModelsFixture : IAsyncLifetime
 {
     private readonly TempDirectory directory = new();
@@ -16,6 +16,7 @@ public sealed class RealModelsFixture : IAsyncLifetime
     public GeneratorHost Host { get; private set; } = null!;
     public GatewayHost Gateway { get; private set; } = null!;
     public ModelRegistered Gpt { get; private set; } = null!;
+    public ModelRegistered Lstm { get; private set; } = null!;
     public ModelRegistered Vae { get; private set; } = null!;
 
     public async Task InitializeAsync()
@@ -23,10 +24,12 @@ public sealed class RealModelsFixture : IAsyncLifetime
         var artifacts = Path.Combine(directory.Path, "artifacts");
         var store = new ArtifactStore(artifacts);
         Gpt = await TinyModels.GptAsync(store);
+        Lstm = await TinyModels.LstmAsync(store);
         Vae = await TinyModels.VaeAsync(store);
         Host = await GeneratorHost.StartAsync(Path.Combine(directory.Path, "generator"), artifacts);
         Gateway = await GatewayHost.StartAsync(Host.Address, Path.Combine(directory.Path, "gateway"));
         await Host.RegisterAsync(Gpt);
+        await Host.RegisterAsync(Lstm);
         await Host.RegisterAsync(Vae);
     }
 
@@ -72,6 +75,47 @@ public sealed class Real_models(RealModelsFixture fixture) : IClassFixture<RealM
         var stopped = await StreamAsync(11, stop);
         Assert.Equal("stop", stopped.Reason);
         Assert.Equal(first.Text[..first.Text.IndexOf(stop, StringComparison.Ordinal)], stopped.Text);
+    }
+
+    [Theory]
+    [InlineData("gpt")]
+    [InlineData("lstm")]
+    public async Task Concurrent_text_requests_share_forward_passes_and_each_gets_the_text_it_gets_alone(string family)
+    {
+        var model = family == "gpt" ? fixture.Gpt : fixture.Lstm;
+        string[] prompts = ["The", "A", "Once upon a time", "The sea was"];
+        var requests = Enumerable.Range(0, 8).Select(i => new TextRequest(prompts[i % 4], 40 + 10 * i, 0.6 + 0.1 * i,
+            TopK: i % 2 == 0 ? null : 10, TopP: i % 3 == 0 ? 0.9 : null, Stop: i == 5 ? ["e "] : null, Seed: 100 + i)).ToList();
+        async Task<TextResponse> PostAsync(TextRequest request)
+        {
+            using var response = await fixture.Gateway.Http.PostAsJsonAsync("/api/generations", new GenerationRequest(model.ModelId, Text: request), Api.Json);
+            Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+            return (await response.Content.ReadFromJsonAsync<TextResponse>(Api.Json))!;
+        }
+
+        var alone = new List<TextResponse>();
+        foreach (var request in requests) alone.Add(await PostAsync(request));
+        var before = await SharedPassesAsync(family);
+        var together = await Task.WhenAll(requests.Select(PostAsync));
+        var after = await SharedPassesAsync(family);
+
+        for (var i = 0; i < requests.Count; i++)
+        {
+            Assert.Equal(alone[i].Text, together[i].Text);
+            Assert.Equal(alone[i].FinishReason, together[i].FinishReason);
+            Assert.Equal(alone[i].TokenCount, together[i].TokenCount);
+        }
+        Assert.Equal("length", together[0].FinishReason);
+        Assert.True(after > before, $"forward passes shared by more than one request: {before} before, {after} after");
+    }
+
+    /// <summary>The family's forward passes that served more than one request, from /metrics.</summary>
+    private async Task<double> SharedPassesAsync(string family)
+    {
+        var lines = (await fixture.Host.Http.GetStringAsync("/metrics")).Split('\n');
+        double Value(string prefix) => lines.Where(l => l.StartsWith(prefix, StringComparison.Ordinal))
+            .Select(l => double.Parse(l.Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture)).FirstOrDefault();
+        return Value($"aigcmesh_generator_batch_requests_count{{family=\"{family}\"}}") - Value($"aigcmesh_generator_batch_requests_bucket{{family=\"{family}\",le=\"1\"}}");
     }
 
     [Fact]

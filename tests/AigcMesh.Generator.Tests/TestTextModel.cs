@@ -7,12 +7,13 @@ using AigcMesh.Storage;
 namespace AigcMesh.Generator.Tests;
 
 /// <summary>
-/// A slow language model for the streaming plumbing (until the model library's GPT lands in these tests): it samples
-/// token ids from a seeded generator, taking <see cref="TokenDelay"/> per token, and counts the tokens it produced so a
-/// test can see sampling stop when the caller leaves.
+/// A slow language model for the streaming plumbing: it samples token ids from a seeded generator, taking
+/// <see cref="TokenDelay"/> per token (per step of a batch, as one batched forward pass would), and counts the tokens
+/// it produced, in all and per seed, so a test can see sampling stop when a caller leaves.
 /// </summary>
 public sealed class TestTextModel(int vocabularySize, TimeSpan tokenDelay) : ITextModel
 {
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<long, int> producedBySeed = new();
     private int produced;
 
     public string Family => "gpt";
@@ -22,6 +23,8 @@ public sealed class TestTextModel(int vocabularySize, TimeSpan tokenDelay) : ITe
     public TimeSpan TokenDelay { get; } = tokenDelay;
     public int Produced => Volatile.Read(ref produced);
 
+    public int ProducedFor(long seed) => producedBySeed.GetValueOrDefault(seed);
+
     public float[][] NextTokenLogits(IReadOnlyList<IReadOnlyList<int>> sequences) => sequences.Select(_ => new float[VocabularySize]).ToArray();
 
     public IEnumerable<int> Sample(IReadOnlyList<int> prompt, int maxNewTokens, double temperature = 1, int topK = 0, double topP = 1, long seed = 0)
@@ -30,8 +33,51 @@ public sealed class TestTextModel(int vocabularySize, TimeSpan tokenDelay) : ITe
         for (var i = 0; i < maxNewTokens; i++)
         {
             Thread.Sleep(TokenDelay);
-            Interlocked.Increment(ref produced);
+            Count(seed);
             yield return random.Next(VocabularySize);
+        }
+    }
+
+    public ITextSampleBatch OpenBatch() => new Batch(this);
+
+    private void Count(long seed)
+    {
+        Interlocked.Increment(ref produced);
+        producedBySeed.AddOrUpdate(seed, 1, (_, n) => n + 1);
+    }
+
+    /// <summary>Every row gets a token per step, and a step takes <see cref="TokenDelay"/> however many rows it has.</summary>
+    private sealed class Batch(TestTextModel model) : ITextSampleBatch
+    {
+        private readonly Dictionary<int, (Random Random, long Seed, int Left)> rows = [];
+        private int next;
+
+        public int Count => rows.Count;
+
+        public int Add(IReadOnlyList<int> prompt, int maxNewTokens, double temperature = 1, int topK = 0, double topP = 1, long seed = 0)
+        {
+            rows.Add(next, (new Random(HashCode.Combine(seed, prompt.Count, prompt[^1])), seed, maxNewTokens));
+            return next++;
+        }
+
+        public void Remove(int row) => rows.Remove(row);
+
+        public IReadOnlyList<SampledToken> Step()
+        {
+            Thread.Sleep(model.TokenDelay);
+            var tokens = new List<SampledToken>();
+            foreach (var (row, (random, seed, left)) in rows.ToList())
+            {
+                model.Count(seed);
+                tokens.Add(new SampledToken(row, random.Next(model.VocabularySize), left == 1));
+                if (left == 1) rows.Remove(row);
+                else rows[row] = (random, seed, left - 1);
+            }
+            return tokens;
+        }
+
+        public void Dispose()
+        {
         }
     }
 

@@ -76,6 +76,42 @@ public sealed class Text_generation_and_streaming(TextFixture fixture) : IClassF
     }
 
     [Fact]
+    public async Task One_caller_leaving_takes_only_its_row_out_of_the_batch()
+    {
+        // Three streams share the model's batch; the first caller leaves after 3 tokens, the others get all theirs.
+        using var leaver = new HttpClient(new SocketsHttpHandler { MaxResponseDrainSize = 0 }) { BaseAddress = Gateway.BaseAddress };
+        leaver.DefaultRequestHeaders.Add(AigcMesh.Gateway.Security.ApiKeyAuthenticationHandler.HeaderName, GatewayHost.ApiKey);
+        async Task<JsonElement?> StreamAsync(HttpClient http, int seed, int leaveAfter)
+        {
+            var url = $"/api/generations/stream?modelId={fixture.Model.ModelId}&prompt=Hi&maxNewTokens=60&seed={seed}";
+            using var response = await http.GetAsync(url, HttpCompletionOption.ResponseHeadersRead);
+            var seen = 0;
+            await foreach (var e in ServerSentEvents.ReadAsync(await response.Content.ReadAsStreamAsync()))
+            {
+                if (e.Type == "token" && ++seen == leaveAfter) return null; // disposing the response leaves
+                if (e.Type is "done" or "error") return e.Data;
+            }
+            return null;
+        }
+
+        var staying = new[] { StreamAsync(Gateway, 32, 0), StreamAsync(Gateway, 33, 0) };
+        await Task.Delay(100);
+        Assert.Null(await StreamAsync(leaver, 31, 3));
+        var model = fixture.Loader.LastTextModel!;
+        var done = await Task.WhenAll(staying);
+
+        foreach (var d in done)
+        {
+            Assert.Equal(60, d!.Value.GetProperty("tokenCount").GetInt32());
+            Assert.Equal("length", d.Value.GetProperty("finishReason").GetString());
+        }
+        var left = model.ProducedFor(31);
+        Assert.True(left < 30, $"the leaver's row produced {left} tokens");
+        Assert.Equal(60, model.ProducedFor(32));
+        Assert.Equal(60, model.ProducedFor(33));
+    }
+
+    [Fact]
     public async Task Text_limits_are_refused_naming_the_limit()
     {
         var tooLong = new TextRequest(new string('a', 4001));

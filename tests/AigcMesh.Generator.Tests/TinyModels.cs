@@ -60,6 +60,23 @@ public static class TinyModels
         return Registered(store, trainer, datasetId);
     }
 
+    /// <summary>A tiny LSTM (1 layer, 32 hidden) trained for 2 steps on the built-in corpus's char tokens.</summary>
+    public static async Task<ModelRegistered> LstmAsync(ArtifactStore store, int seed = 5)
+    {
+        var datasetId = await BuiltInDatasets.ImportSyntheticTextAsync(store, new DatasetImportOptions(BpeVocabularySize: 260));
+        using var data = DatasetReader.OpenText(store, datasetId, "char");
+        var hyperparameters = new Dictionary<string, string>
+        {
+            ["layers"] = "1",
+            ["embedding_size"] = "16",
+            ["hidden_size"] = "32",
+            ["context_length"] = "32",
+            ["batch_size"] = "8",
+        };
+        using var trainer = ModelFamilies.CreateTrainer(ModelFamilies.Lstm, hyperparameters, data, seed);
+        return Registered(store, trainer, datasetId);
+    }
+
     private static ModelRegistered Registered(ArtifactStore store, IModelTrainer trainer, string datasetId)
     {
         trainer.TrainStep();

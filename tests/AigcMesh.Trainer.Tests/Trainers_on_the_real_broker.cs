@@ -73,5 +73,50 @@ public sealed class Trainers_on_the_real_broker(RabbitMqBroker broker, ITestOutp
         await b.StopAsync();
     }
 
+    [Fact]
+    public async Task Two_trainers_take_two_runs_at_once_and_both_complete()
+    {
+        var datasetId = await BuiltInDatasets.ImportSyntheticImagesAsync(new ArtifactStore(Artifacts), 96, new(ImageSize: 16));
+        await using var a = await TrainerTestHost.StartOnRabbitMqAsync(Settings("a"));
+        await using var b = await TrainerTestHost.StartOnRabbitMqAsync(Settings("b"));
+        using var http = TrainerTestHost.Client(a);
+
+        var runIds = new List<Guid>();
+        foreach (var seed in new[] { 1, 2 })
+        {
+            // Each run trains for 5 s of wall time: long enough that one trainer (one run slot each) cannot do both in turn unseen.
+            var response = await http.PostAsJsonAsync("/api/runs", new
+            {
+                datasetId,
+                family = "dcgan",
+                hyperparameters = HarnessTrainer.TinyDcgan,
+                maxWallSeconds = 5,
+                seed,
+                device = "cpu",
+            });
+            Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+            runIds.Add((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid());
+        }
+
+        var bothRunning = false;
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        List<JsonElement> runs;
+        do
+        {
+            await Task.Delay(100);
+            runs = [];
+            foreach (var id in runIds) runs.Add(await http.GetJsonAsync($"/api/runs/{id}"));
+            bothRunning |= runs.All(r => r.GetProperty("status").GetString() == "running");
+        }
+        while (DateTime.UtcNow < deadline && !runs.All(r => r.GetProperty("status").GetString() is "completed" or "failed"));
+
+        Assert.All(runs, r => Assert.Equal("completed", r.GetProperty("status").GetString()));
+        Assert.True(bothRunning, "the two runs were never running at the same time");
+        Assert.Equal([$"{_prefix}-a", $"{_prefix}-b"], runs.Select(r => r.GetProperty("trainerId").GetString()).Order());
+        Assert.All(runs, r => Assert.True(r.GetProperty("step").GetInt32() > 0));
+        await a.StopAsync();
+        await b.StopAsync();
+    }
+
     public void Dispose() => _dir.Dispose();
 }

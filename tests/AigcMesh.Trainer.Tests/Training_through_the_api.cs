@@ -23,6 +23,9 @@ public sealed class HarnessTrainer : IAsyncLifetime
     public string ImagesId { get; private set; } = "";
     public string TextId { get; private set; } = "";
 
+    /// <summary>An artifact that exists but is no data set (a few random bytes).</summary>
+    public string BlobId { get; private set; } = "";
+
     public static readonly Dictionary<string, object> TinyDcgan = new()
     {
         ["generator_width"] = 8,
@@ -43,6 +46,7 @@ public sealed class HarnessTrainer : IAsyncLifetime
         Store = App.Services.GetRequiredService<ArtifactStore>();
         ImagesId = await BuiltInDatasets.ImportSyntheticImagesAsync(Store, 96, new(ImageSize: 16));
         TextId = await BuiltInDatasets.ImportSyntheticTextAsync(Store);
+        BlobId = Store.Put([1, 2, 3, 4, 5]).Value;
         Http = TrainerTestHost.Client(App);
     }
 
@@ -127,13 +131,36 @@ public sealed class Training_through_the_api(HarnessTrainer trainer) : IClassFix
         { """{"datasetId":"IMAGES","family":"dcgan","hyperparameters":{"warp_factor":9},"maxSteps":5}""", "hyperparameters.warp_factor" },
         { """{"datasetId":"IMAGES","family":"dcgan"}""", "budget" },
         { """{"datasetId":"IMAGES","family":"dcgan","maxSteps":-3}""", "maxSteps" },
+        { """{"datasetId":"IMAGES","family":"dcgan","maxWallSeconds":-1}""", "maxWallSeconds" },
+        { """{"datasetId":"IMAGES","maxSteps":5}""", "family" },
+        { """{"family":"dcgan","maxSteps":5}""", "datasetId" },
+        { """{"datasetId":"BLOB","family":"dcgan","maxSteps":5}""", "datasetId" },
+        { """{"datasetId":"TEXT","family":"gpt","tokenizer":"word","maxSteps":5}""", "tokenizer" },
+        { """{"datasetId":"IMAGES","family":"dcgan","tokenizer":"bpe","maxSteps":5}""", "tokenizer" },
+        { """{"datasetId":"TEXT","family":"gpt","hyperparameters":{"layers":{"deep":true}},"maxSteps":5}""", "hyperparameters.layers" },
+        { """{"datasetId":"TEXT","family":"gpt","hyperparameters":{"layers":"many"},"maxSteps":5}""", "hyperparameters.layers" },
+        { """{"datasetId":"TEXT","family":"gpt","hyperparameters":{"embedding_size":100,"heads":3},"maxSteps":5}""", "hyperparameters" },
+    };
+
+    /// <summary>Bodies the endpoint cannot even read: refused with a 4xx and problem details, never a 500.</summary>
+    public static TheoryData<string, string, int> UnreadableRequests() => new()
+    {
+        { """{"datasetId":"IMAGES","family":""", "application/json", 400 },
+        { "", "application/json", 400 },
+        { "null", "application/json", 400 },
+        { "[1, 2]", "application/json", 400 },
+        { """{"datasetId":"IMAGES","family":"dcgan","maxSteps":5,"device":"gpu"}""", "application/json", 400 },
+        { """{"datasetId":"IMAGES","family":"dcgan","maxSteps":"ten"}""", "application/json", 400 },
+        { """{"datasetId":"IMAGES","family":"dcgan","maxSteps":5,"seed":1e20}""", "application/json", 400 },
+        { """{"datasetId":"IMAGES","family":"dcgan","maxSteps":5,"hyperparameters":[1, 2]}""", "application/json", 400 },
+        { """{"datasetId":"IMAGES","family":"dcgan","maxSteps":5}""", "text/plain", 415 },
     };
 
     [Theory]
     [MemberData(nameof(InvalidRequests))]
     public async Task An_invalid_request_is_refused_with_400_problem_details_before_any_work(string json, string errorKey)
     {
-        var body = json.Replace("IMAGES", trainer.ImagesId).Replace("TEXT", trainer.TextId);
+        var body = json.Replace("IMAGES", trainer.ImagesId).Replace("TEXT", trainer.TextId).Replace("BLOB", trainer.BlobId);
         var before = trainer.Harness.Published.Select<StartTraining>().Count();
 
         var response = await Http.PostAsync("/api/runs", new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
@@ -143,6 +170,21 @@ public sealed class Training_through_the_api(HarnessTrainer trainer) : IClassFix
         var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
         var keys = problem.GetProperty("errors").EnumerateObject().Select(p => p.Name).ToList();
         Assert.True(keys.Contains(errorKey), $"errors {string.Join(", ", keys)} lack {errorKey}: {problem}");
+        Assert.Equal(before, trainer.Harness.Published.Select<StartTraining>().Count());
+    }
+
+    [Theory]
+    [MemberData(nameof(UnreadableRequests))]
+    public async Task An_unreadable_request_is_refused_with_problem_details_not_a_server_error(string json, string mediaType, int status)
+    {
+        var before = trainer.Harness.Published.Select<StartTraining>().Count();
+
+        var response = await Http.PostAsync("/api/runs", new StringContent(json.Replace("IMAGES", trainer.ImagesId), System.Text.Encoding.UTF8, mediaType));
+
+        Assert.Equal(status, (int)response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(status, problem.GetProperty("status").GetInt32());
         Assert.Equal(before, trainer.Harness.Published.Select<StartTraining>().Count());
     }
 

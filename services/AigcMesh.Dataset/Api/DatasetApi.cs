@@ -21,15 +21,30 @@ public static class DatasetApi
     public static IEndpointRouteBuilder MapDatasetEndpoints(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/datasets").WithTags("Datasets");
-        api.MapPost("", ImportAsync).WithName("ImportDataset").WithSummary("Import a built-in set or a server-side path (202, or ?wait=true)");
-        api.MapPost("/uploads", UploadAsync).WithName("UploadDataset").WithSummary("Import uploaded files (multipart or raw body)");
-        api.MapGet("", ListAsync).WithName("ListDatasets");
-        api.MapGet("/{id}", GetAsync).WithName("GetDataset").WithSummary("Manifest and statistics");
-        api.MapGet("/{id}/preview", PreviewAsync).WithName("PreviewDataset").WithSummary("PNG grid of images, or sample text");
-        api.MapDelete("/{id}", DeleteAsync).WithName("DeleteDataset").WithSummary("Refused with 409 while a run uses the data set");
-        api.MapGet("/imports", ListImportsAsync).WithName("ListImports");
-        api.MapGet("/imports/{importId:guid}", GetImportAsync).WithName("GetImport");
-        api.MapGet("/imports/{importId:guid}/events", ImportEventsAsync).WithName("ImportEvents").WithSummary("Server-sent events of an import's progress");
+        api.MapPost("", ImportAsync).WithName("ImportDataset").WithSummary("Import a built-in set or a server-side path (202, or ?wait=true)")
+            .WithDescription("202 with the import's status and its Location to poll; with ?wait=true, 201 with the finished import, or 422 when it failed.")
+            .Accepts<ImportRequest>("application/json")
+            .Produces<ImportStatus>(StatusCodes.Status202Accepted).Produces<ImportStatus>(StatusCodes.Status201Created)
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+        api.MapPost("/uploads", UploadAsync).WithName("UploadDataset").WithSummary("Import uploaded files (multipart or raw body)")
+            .WithDescription("Send the files as multipart/form-data, or one file as the raw body (application/octet-stream; ?fileName= names it); ?kind= says how to read them.")
+            .DescribesRequestBody(typeof(IFormFileCollection), "multipart/form-data").DescribesRequestBody(typeof(Stream), "application/octet-stream")
+            .Produces<ImportStatus>(StatusCodes.Status202Accepted).Produces<ImportStatus>(StatusCodes.Status201Created)
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+        api.MapGet("", ListAsync).WithName("ListDatasets").WithSummary("Imported data sets, oldest first");
+        api.MapGet("/{id}", GetAsync).WithName("GetDataset").WithSummary("Manifest and statistics")
+            .Produces<DatasetDetails>().ProducesProblem(StatusCodes.Status404NotFound);
+        api.MapGet("/{id}/preview", PreviewAsync).WithName("PreviewDataset").WithSummary("PNG grid of images, or sample text")
+            .Produces<Stream>(StatusCodes.Status200OK, "image/png", "text/plain").ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
+        api.MapDelete("/{id}", DeleteAsync).WithName("DeleteDataset").WithSummary("Refused with 409 while a run uses the data set")
+            .Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        api.MapGet("/imports", ListImportsAsync).WithName("ListImports").WithSummary("Recent imports, newest first (?take=, at most 500)");
+        api.MapGet("/imports/{importId:guid}", GetImportAsync).WithName("GetImport").WithSummary("One import's status")
+            .Produces<ImportStatus>().ProducesProblem(StatusCodes.Status404NotFound);
+        api.MapGet("/imports/{importId:guid}/events", ImportEventsAsync).WithName("ImportEvents").WithSummary("Server-sent events of an import's progress")
+            .WithDescription("Events: 'progress' while the import runs, then 'imported' or 'failed'; each data is the import's status.")
+            .Produces<ImportStatus>(StatusCodes.Status200OK, "text/event-stream").ProducesProblem(StatusCodes.Status404NotFound);
         return app;
     }
 
@@ -86,7 +101,7 @@ public static class DatasetApi
 
     private static async Task<IResult> UploadAsync(
         HttpContext http, [FromQuery] string? kind, [FromQuery] string? name, [FromQuery] string? fileName, [FromQuery] bool? wait,
-        [AsParameters] ImportOptionsRequest query, UploadReceiver receiver, DatasetImportService imports, IPublishEndpoint publish,
+        [AsParameters] ImportOptionsRequest query, UploadReceiver receiver, UploadStaging staging, DatasetImportService imports, IPublishEndpoint publish,
         DatasetOptions options, CancellationToken cancellationToken)
     {
         if (!ImportSourceKinds.TryParse(kind, out var sourceKind) || ImportSourceKinds.IsBuiltIn(sourceKind))
@@ -117,10 +132,13 @@ public static class DatasetApi
         var command = new ImportDataset(CorrelationOf(http), Guid.NewGuid(), name ?? upload.Names[0], sourceKind, upload.ArtifactIds, null, importOptions);
         try
         {
+            // Any instance may consume the command: the names go beside the uploaded files in the shared store.
+            await staging.StageAsync(command.ImportId, upload.ArtifactIds, upload.Names, cancellationToken);
             return await SubmitAsync(command, upload.Names, wait == true, imports, publish, options, cancellationToken);
         }
         catch
         {
+            staging.Remove(command.ImportId);
             await imports.DiscardUploadsAsync(upload.ArtifactIds);
             throw;
         }

@@ -9,6 +9,7 @@ public sealed class RunUsage
 {
     public Guid RunId { get; set; }
     public string? DatasetId { get; set; }
+    /// <summary>When its StartTraining was last seen (equal to <see cref="LastSeenAt"/> until a trainer reports on it).</summary>
     public DateTime? StartedAt { get; set; }
     public DateTime? EndedAt { get; set; }
 

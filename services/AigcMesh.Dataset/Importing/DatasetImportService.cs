@@ -23,6 +23,7 @@ public sealed class DatasetImportService(
     ArtifactStore store,
     DatasetOptions options,
     ImportPathGuard guard,
+    UploadStaging staging,
     TimeProvider time,
     ILogger<DatasetImportService> logger)
 {
@@ -63,9 +64,12 @@ public sealed class DatasetImportService(
         job.UpdatedAt = time.GetUtcNow().UtcDateTime;
         await db.SaveChangesAsync(cancellationToken);
 
-        var names = job.SourceNames is null ? null : JsonSerializer.Deserialize<string[]>(job.SourceNames);
         try
         {
+            // The instance that received an upload staged its file names in the shared artifact directory.
+            var names = job.SourceNames is not null
+                ? JsonSerializer.Deserialize<string[]>(job.SourceNames)
+                : await staging.NamesAsync(command.ImportId, command.SourceArtifactIds, cancellationToken);
             var files = ResolveSources(command, names);
             var progress = new LatestProgress();
             var import = new DatasetImporter(store, options.Limits).ImportAsync(command.SourceKind, files, command.Options, progress, cancellationToken);
@@ -84,6 +88,7 @@ public sealed class DatasetImportService(
             }
             var result = await import;
             var record = await RecordAsync(db, command, result, cancellationToken);
+            staging.Remove(command.ImportId);
             job.State = ImportState.Succeeded;
             job.Stage = "done";
             job.DatasetId = result.DatasetId;
@@ -112,6 +117,7 @@ public sealed class DatasetImportService(
                 logger.LogError(e, "Import {ImportId} ({Name}) failed", command.ImportId, command.Name);
             }
             db.ChangeTracker.Clear();
+            staging.Remove(command.ImportId);
             job.State = ImportState.Failed;
             job.Error = reason;
             job.UpdatedAt = time.GetUtcNow().UtcDateTime;
@@ -139,7 +145,7 @@ public sealed class DatasetImportService(
         };
     }
 
-    private IReadOnlyList<SourceFile> ResolveSources(ImportDataset command, string[]? names)
+    private IReadOnlyList<SourceFile> ResolveSources(ImportDataset command, IReadOnlyList<string>? names)
     {
         if (ImportSourceKinds.IsBuiltIn(command.SourceKind)) return [];
         if (command.SourceArtifactIds.Count > 0 && command.ServerPath is not null)
@@ -153,7 +159,7 @@ public sealed class DatasetImportService(
         {
             if (!ArtifactId.TryParse(command.SourceArtifactIds[i], out var id)) throw new InvalidDatasetSourceException($"'{command.SourceArtifactIds[i]}' is not an artifact id.");
             if (!store.Exists(id)) throw new InvalidDatasetSourceException($"Uploaded file {id} is not stored.");
-            var name = names is not null && i < names.Length ? names[i] : id.Value;
+            var name = names is not null && i < names.Count ? names[i] : id.Value;
             files.Add(new SourceFile(name, store.Length(id), () => store.OpenRead(id)));
         }
         return files;

@@ -19,10 +19,16 @@ public static class EvaluationsApi
     public static IEndpointRouteBuilder MapEvaluationsApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/evaluations").WithTags("Evaluations");
-        group.MapPost("/", RequestAsync).WithName("RequestEvaluation").WithSummary("Evaluate a registered model (202; poll the Location).");
-        group.MapGet("/{evaluationId:guid}", GetAsync).WithName("GetEvaluation").WithSummary("An evaluation with its metrics and baselines.");
-        group.MapGet("/", ListAsync).WithName("ListEvaluations").WithSummary("Evaluations, newest first; ?modelId= filters.");
-        group.MapPost("/optimise", OptimiseAsync).WithName("OptimiseContent").WithSummary("Best-of-n generation with scores, post-processing and filters.");
+        group.MapPost("/", RequestAsync).WithName("RequestEvaluation").WithSummary("Evaluate a registered model (202; poll the Location).")
+            .Accepts<EvaluationRequest>("application/json").Produces<EvaluationView>(StatusCodes.Status202Accepted)
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapGet("/{evaluationId:guid}", GetAsync).WithName("GetEvaluation").WithSummary("An evaluation with its metrics and baselines.")
+            .Produces<EvaluationView>().ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapGet("/", ListAsync).WithName("ListEvaluations").WithSummary("Evaluations, newest first; ?modelId= filters.")
+            .Produces<List<EvaluationView>>();
+        group.MapPost("/optimise", OptimiseAsync).WithName("OptimiseContent").WithSummary("Best-of-n generation with scores, post-processing and filters.")
+            .Accepts<OptimiseRequest>("application/json").Produces<OptimiseResponse>()
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         return app;
     }
 

@@ -8,7 +8,9 @@ public static class LeaderboardsApi
     public static IEndpointRouteBuilder MapLeaderboardsApi(this IEndpointRouteBuilder app)
     {
         app.MapGet("/api/leaderboards/{datasetId}", GetAsync).WithTags("Leaderboards").WithName("GetLeaderboard")
-            .WithSummary("Every model of the data set with its latest metrics, the run and data set that made it; sortable.");
+            .WithSummary("Every model of the data set with its latest metrics, the run and data set that made it; sortable.")
+            .WithDescription("?sort= a metric name, ?order= asc or desc.")
+            .Produces<Leaderboard>().ProducesValidationProblem();
         return app;
     }
 

@@ -13,15 +13,35 @@ public static class GenerationsApi
     {
         var group = app.MapGroup("/api/generations").WithTags("Generations");
         group.MapPost("", CreateAsync).WithName("CreateGeneration")
-            .WithSummary("Images or text from a registered model: 200 with the result, or 202 with a status URL for a large request.");
-        group.MapGet("", ListAsync).WithName("ListGenerations").WithSummary("Stored generations, newest first; ?modelId= for one model's.");
-        group.MapGet("/models", ModelsAsync).WithName("ListGeneratorModels").WithSummary("The models this generator can serve.");
-        group.MapGet("/{generationId:guid}", GetAsync).WithName("GetGeneration").WithSummary("A stored generation (job status, files).");
-        group.MapGet("/{generationId:guid}/artifacts/{artifactId}", ArtifactAsync).WithName("GetGenerationFile").WithSummary("One file of a stored generation.");
+            .WithSummary("Images or text from a registered model: 200 with the result, or 202 with a status URL for a large request.")
+            .WithDescription("Images answer ImagesResponse (or the PNG grid when Accept asks for image/png), text answers TextResponse. "
+                + "503 with Retry-After when the workers are full; 422 when the model cannot be loaded.")
+            .Accepts<GenerationRequest>("application/json")
+            .ProducesOneOf(StatusCodes.Status200OK, "application/json", typeof(ImagesResponse), typeof(TextResponse))
+            .ProducesOneOf(StatusCodes.Status200OK, "image/png", typeof(Stream)).Produces<GenerationAccepted>(StatusCodes.Status202Accepted)
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        group.MapGet("", ListAsync).WithName("ListGenerations").WithSummary("Stored generations, newest first; ?modelId= for one model's.")
+            .Produces<List<GenerationView>>();
+        group.MapGet("/models", ModelsAsync).WithName("ListGeneratorModels").WithSummary("The models this generator can serve.")
+            .Produces<List<GeneratorModelSummary>>();
+        group.MapGet("/{generationId:guid}", GetAsync).WithName("GetGeneration").WithSummary("A stored generation (job status, files).")
+            .Produces<GenerationView>().ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapGet("/{generationId:guid}/artifacts/{artifactId}", ArtifactAsync).WithName("GetGenerationFile").WithSummary("One file of a stored generation.")
+            .Produces<Stream>(StatusCodes.Status200OK, "image/png", "text/plain").ProducesProblem(StatusCodes.Status404NotFound);
         group.MapPost("/reconstructions", ReconstructAsync).DisableAntiforgery().WithName("ReconstructImage")
-            .WithSummary("A VAE's reconstruction of an uploaded image (multipart: modelId, file).");
-        group.MapGet("/stream", TextStreamEndpoint.GetAsync).WithName("StreamTextGet").WithSummary("Text tokens as Server-Sent Events (query parameters).");
-        group.MapPost("/stream", TextStreamEndpoint.PostAsync).WithName("StreamTextPost").WithSummary("Text tokens as Server-Sent Events (JSON body as POST /api/generations).");
+            .WithSummary("A VAE's reconstruction of an uploaded image (multipart: modelId, file).")
+            .DescribesRequestBody(typeof(ReconstructionForm), "multipart/form-data")
+            .Produces<ImagesResponse>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        group.MapGet("/stream", TextStreamEndpoint.GetAsync).WithName("StreamTextGet").WithSummary("Text tokens as Server-Sent Events (query parameters).")
+            .WithDescription("Query: modelId (required), prompt, maxNewTokens (64), temperature (1.0), topK, topP, stop (repeatable), seed (0).")
+            .Produces<string>(StatusCodes.Status200OK, "text/event-stream").ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        group.MapPost("/stream", TextStreamEndpoint.PostAsync).WithName("StreamTextPost").WithSummary("Text tokens as Server-Sent Events (JSON body as POST /api/generations).")
+            .Accepts<GenerationRequest>("application/json")
+            .Produces<string>(StatusCodes.Status200OK, "text/event-stream").ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         return app;
     }
 
@@ -42,7 +62,7 @@ public static class GenerationsApi
         {
             await jobs.AcceptAsync(new GenerationJob(correlationId, generationId, model, request), kind, http.RequestAborted);
             var location = $"/api/generations/{generationId}";
-            return Results.Accepted(location, new { generationId, status = GenerationStatus.Queued, statusUrl = location });
+            return Results.Accepted(location, new GenerationAccepted(generationId, GenerationStatus.Queued, location));
         }
 
         try
@@ -127,7 +147,7 @@ public static class GenerationsApi
         Results.Ok(await store.ListAsync(modelId, Math.Clamp(limit ?? 100, 1, 1000), cancellationToken));
 
     private static async Task<IResult> ModelsAsync(ModelRegistry registry, CancellationToken cancellationToken) =>
-        Results.Ok((await registry.ListAsync(cancellationToken)).Select(m => new { m.ModelId, m.Version, m.Family, m.DatasetId }));
+        Results.Ok((await registry.ListAsync(cancellationToken)).Select(m => new GeneratorModelSummary(m.ModelId, m.Version, m.Family, m.DatasetId)));
 
     private static async Task<IResult> GetAsync(Guid generationId, GenerationStore store, CancellationToken cancellationToken) =>
         await store.GetAsync(generationId, cancellationToken) is { } view

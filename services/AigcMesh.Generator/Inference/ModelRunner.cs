@@ -9,7 +9,8 @@ namespace AigcMesh.Generator.Inference;
 /// requests that wait together are combined into one forward pass of at most <see cref="BatchingOptions.MaxBatchSize"/>
 /// images: the thread takes what is queued, and while the model is busy (the last batch was shared) it waits up to
 /// <see cref="BatchingOptions.MaxWaitMilliseconds"/> for more. A lone request under no load is never held back.
-/// Text requests are sampled token by token, round robin, so concurrent streams all progress.
+/// Text requests are rows of one <see cref="ITextSampleBatch"/>: every step samples one token for each of them in one
+/// batched forward pass; requests that arrive during a step join the next one, finished ones leave.
 /// </summary>
 public sealed class ModelRunner : IDisposable
 {
@@ -20,7 +21,8 @@ public sealed class ModelRunner : IDisposable
     private readonly int maxQueued;
     private readonly Thread thread;
     private readonly Queue<WorkItem> deferred = new();
-    private readonly List<TextSession> sessions = [];
+    private readonly Dictionary<int, TextSession> sessions = [];
+    private ITextSampleBatch? textBatch;
     private int queuedItems;
     private int lastBatchRequests = 1;
     private double millisecondsPerItem = 1;
@@ -91,8 +93,11 @@ public sealed class ModelRunner : IDisposable
                 var item = Next(block: sessions.Count == 0);
                 if (item is null && sessions.Count == 0) break; // added no more and drained
                 if (item is not null) Handle(item, model);
-                StepTextSessions();
+                // Whatever arrived meanwhile joins this step (bounded, so a stream of images cannot stall the text).
+                for (var n = queue.Count + deferred.Count; n > 0 && Next(block: false) is { } more; n--) Handle(more, model);
+                StepText();
             }
+            textBatch?.Dispose();
         }
     }
 
@@ -125,7 +130,9 @@ public sealed class ModelRunner : IDisposable
                 case ReconstructWork:
                     throw new InvalidGenerationException($"Reconstruction needs a VAE; this model is a {Family}.");
                 case TextWork work when model.Text is { } text:
-                    sessions.Add(new TextSession(work, text, model.Tokenizer!, Family));
+                    textBatch ??= text.OpenBatch();
+                    var session = new TextSession(work, textBatch, model.Tokenizer!);
+                    sessions.Add(session.Row, session);
                     break;
                 default:
                     throw new InvalidGenerationException($"This {Family} model does not serve {(item is TextWork ? "text" : "image")} requests.");
@@ -207,19 +214,49 @@ public sealed class ModelRunner : IDisposable
     {
         lastBatchRequests = requests;
         millisecondsPerItem = 0.8 * millisecondsPerItem + 0.2 * (milliseconds / Math.Max(1, items));
+        RecordPass(requests, items, milliseconds);
+    }
+
+    private void RecordPass(int requests, int items, double milliseconds)
+    {
         GeneratorMetrics.BatchRequests.WithLabels(Family).Observe(requests);
         GeneratorMetrics.BatchItems.WithLabels(Family).Observe(items);
         GeneratorMetrics.ForwardSeconds.WithLabels(Family).Observe(milliseconds / 1000);
     }
 
-    /// <summary>One token for every active text request, in turn.</summary>
-    private void StepTextSessions()
+    /// <summary>One token for every text request in one batched step; the callers that left and the finished leave the batch.</summary>
+    private void StepText()
     {
-        for (var i = sessions.Count - 1; i >= 0; i--)
+        foreach (var (row, session) in sessions.Where(s => s.Value.CallerLeft).ToList())
         {
-            if (sessions[i].Step()) continue;
-            sessions[i].Dispose();
-            sessions.RemoveAt(i);
+            textBatch!.Remove(row);
+            sessions.Remove(row);
+            session.Cancel();
+        }
+        if (sessions.Count == 0) return;
+        IReadOnlyList<SampledToken> tokens;
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            tokens = textBatch!.Step();
+        }
+        catch (Exception e)
+        {
+            foreach (var session in sessions.Values) session.Fail(e);
+            sessions.Clear();
+            textBatch!.Dispose();
+            textBatch = null;
+            return;
+        }
+        var elapsed = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+        RecordPass(tokens.Count, tokens.Count, elapsed);
+        GeneratorMetrics.TextTokens.WithLabels(Family).Inc(tokens.Count);
+        foreach (var token in tokens)
+        {
+            var session = sessions[token.Row];
+            if (session.Accept(token, elapsed / tokens.Count)) continue;
+            if (!token.Last) textBatch!.Remove(token.Row);
+            sessions.Remove(token.Row);
         }
     }
 }

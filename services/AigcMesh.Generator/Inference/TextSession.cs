@@ -1,52 +1,44 @@
-using System.Diagnostics;
 using AigcMesh.Datasets;
 using AigcMesh.Models.Inference;
 
 namespace AigcMesh.Generator.Inference;
 
-/// <summary>One text request being sampled on the inference thread, a token per <see cref="Step"/>.</summary>
-internal sealed class TextSession : IDisposable
+/// <summary>
+/// One text request as a row of its model's <see cref="ITextSampleBatch"/> (on the inference thread): turns the row's
+/// tokens into text pieces for its caller and says when the request is finished.
+/// </summary>
+internal sealed class TextSession
 {
     private readonly TextWork work;
-    private readonly string family;
     private readonly StopTextDecoder decoder;
-    private readonly IEnumerator<int> tokens;
     private double milliseconds;
 
-    public TextSession(TextWork work, ITextModel model, ITextTokenizer tokenizer, string family)
+    public TextSession(TextWork work, ITextSampleBatch batch, ITextTokenizer tokenizer)
     {
         this.work = work;
-        this.family = family;
         var options = work.Options;
         var prompt = tokenizer.Encode(options.Prompt);
         if (prompt.Length == 0) throw new InvalidGenerationException("prompt: encodes to no tokens; give at least one character the model knows.");
         decoder = new StopTextDecoder(tokenizer, options.StopStrings);
-        var started = Stopwatch.GetTimestamp();
-        tokens = model.Sample(prompt, options.MaxNewTokens, options.Temperature, options.TopK ?? 0, options.TopP ?? 1.0, options.Seed).GetEnumerator();
-        milliseconds = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+        Row = batch.Add(prompt, options.MaxNewTokens, options.Temperature, options.TopK ?? 0, options.TopP ?? 1.0, options.Seed);
     }
 
-    /// <summary>Samples one token; false when the request is finished (or failed, or its caller left).</summary>
-    public bool Step()
+    public int Row { get; }
+    public bool CallerLeft => work.Cancellation.IsCancellationRequested;
+
+    /// <summary>Takes the row's new token and its share of the step's time; false when the request is finished.</summary>
+    public bool Accept(SampledToken token, double stepMilliseconds)
     {
-        try
-        {
-            if (work.Cancellation.IsCancellationRequested) return Finish("cancelled");
-            var started = Stopwatch.GetTimestamp();
-            var more = tokens.MoveNext();
-            milliseconds += Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-            if (!more) return Finish("length");
-            GeneratorMetrics.TextTokens.WithLabels(family).Inc();
-            var piece = decoder.Push(tokens.Current);
-            if (piece.Length > 0) work.PieceWriter.TryWrite(piece);
-            return !decoder.Stopped || Finish("stop");
-        }
-        catch (Exception e)
-        {
-            work.Fail(e);
-            return false;
-        }
+        milliseconds += stepMilliseconds;
+        var piece = decoder.Push(token.Token);
+        if (piece.Length > 0) work.PieceWriter.TryWrite(piece);
+        if (decoder.Stopped) return Finish("stop");
+        return !token.Last || Finish("length");
     }
+
+    public bool Cancel() => Finish("cancelled");
+
+    public void Fail(Exception error) => work.Fail(error);
 
     private bool Finish(string reason)
     {
@@ -56,6 +48,4 @@ internal sealed class TextSession : IDisposable
         work.Completion.TrySetResult(new TextResult(decoder.Text, decoder.TokenCount, reason, milliseconds));
         return false;
     }
-
-    public void Dispose() => tokens.Dispose();
 }

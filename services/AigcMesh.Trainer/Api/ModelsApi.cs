@@ -11,9 +11,12 @@ public static class ModelsApi
     public static IEndpointRouteBuilder MapModelsApi(this IEndpointRouteBuilder app)
     {
         var models = app.MapGroup("/api/models").WithTags("Models");
-        models.MapGet("/", ListAsync).WithName("ListModels").WithSummary("Registered models, newest first.");
-        models.MapGet("/{id:guid}", GetAsync).WithName("GetModel").WithSummary("A model: lineage, config, final metrics, weights and checkpoint.");
-        models.MapGet("/{id:guid}/weights", WeightsAsync).WithName("GetModelWeights").WithSummary("The model's weights file (TorchSharp format).");
+        models.MapGet("/", ListAsync).WithName("ListModels").WithSummary("Registered models, newest first.")
+            .WithDescription("?family= and ?datasetId= filter.").Produces<List<ModelView>>();
+        models.MapGet("/{id:guid}", GetAsync).WithName("GetModel").WithSummary("A model: lineage, config, final metrics, weights and checkpoint.")
+            .Produces<ModelView>().ProducesProblem(StatusCodes.Status404NotFound);
+        models.MapGet("/{id:guid}/weights", WeightsAsync).WithName("GetModelWeights").WithSummary("The model's weights file (TorchSharp format).")
+            .Produces<Stream>(StatusCodes.Status200OK, "application/octet-stream").ProducesProblem(StatusCodes.Status404NotFound);
         return app;
     }
 

@@ -19,13 +19,21 @@ public static class RunsApi
     public static IEndpointRouteBuilder MapRunsApi(this IEndpointRouteBuilder app)
     {
         var runs = app.MapGroup("/api/runs").WithTags("Runs");
-        runs.MapPost("/", StartAsync).WithName("StartRun").WithSummary("Starts a training run (202 with its status URL).");
-        runs.MapGet("/", ListAsync).WithName("ListRuns").WithSummary("Runs, newest first, with status and latest metrics.");
-        runs.MapGet("/{id:guid}", GetAsync).WithName("GetRun").WithSummary("A run: status, latest metrics, checkpoint, lineage.");
-        runs.MapPost("/{id:guid}/cancel", CancelAsync).WithName("CancelRun").WithSummary("Stops a run within seconds.");
-        runs.MapGet("/{id:guid}/events", EventsAsync).WithName("RunEvents").WithSummary("Server-sent events of a run's progress.");
-        runs.MapGet("/{id:guid}/snapshots", SnapshotsAsync).WithName("ListRunSnapshots").WithSummary("A run's sample grids or sample texts.");
-        runs.MapGet("/{id:guid}/snapshots/{artifactId}", SnapshotAsync).WithName("GetRunSnapshot").WithSummary("One snapshot's content.");
+        runs.MapPost("/", StartAsync).WithName("StartRun").WithSummary("Starts a training run (202 with its status URL).")
+            .Accepts<StartRunRequest>("application/json").Produces<RunAccepted>(StatusCodes.Status202Accepted).ProducesValidationProblem();
+        runs.MapGet("/", ListAsync).WithName("ListRuns").WithSummary("Runs, newest first, with status and latest metrics.")
+            .WithDescription("?status= and ?sweepId= filter.").Produces<List<RunView>>();
+        runs.MapGet("/{id:guid}", GetAsync).WithName("GetRun").WithSummary("A run: status, latest metrics, checkpoint, lineage.")
+            .Produces<RunView>().ProducesProblem(StatusCodes.Status404NotFound);
+        runs.MapPost("/{id:guid}/cancel", CancelAsync).WithName("CancelRun").WithSummary("Stops a run within seconds.")
+            .Produces<RunCancelling>(StatusCodes.Status202Accepted).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        runs.MapGet("/{id:guid}/events", EventsAsync).WithName("RunEvents").WithSummary("Server-sent events of a run's progress.")
+            .WithDescription("Events: 'state' (the run, first), then progress, metrics and snapshot events as they happen, ending with the run's terminal event.")
+            .Produces<string>(StatusCodes.Status200OK, "text/event-stream").ProducesProblem(StatusCodes.Status404NotFound);
+        runs.MapGet("/{id:guid}/snapshots", SnapshotsAsync).WithName("ListRunSnapshots").WithSummary("A run's sample grids or sample texts.")
+            .Produces<List<SnapshotView>>().ProducesProblem(StatusCodes.Status404NotFound);
+        runs.MapGet("/{id:guid}/snapshots/{artifactId}", SnapshotAsync).WithName("GetRunSnapshot").WithSummary("One snapshot's content.")
+            .Produces<Stream>(StatusCodes.Status200OK, "image/png", "text/plain").ProducesProblem(StatusCodes.Status404NotFound);
         return app;
     }
 
@@ -36,7 +44,7 @@ public static class RunsApi
         if (command is null) return Results.ValidationProblem(errors, title: "The run request is invalid.");
         await registry.ApplyAsync(command, ct);
         await publisher.Publish(command, ct);
-        return Results.Accepted($"/api/runs/{command.RunId}", new { id = command.RunId, status = RunStatus.Queued, url = $"/api/runs/{command.RunId}", events = $"/api/runs/{command.RunId}/events" });
+        return Results.Accepted($"/api/runs/{command.RunId}", new RunAccepted(command.RunId, RunStatus.Queued, $"/api/runs/{command.RunId}", $"/api/runs/{command.RunId}/events"));
     }
 
     private static async Task<IResult> ListAsync(IDbContextFactory<TrainerDbContext> dbFactory, RunLeases leases, string? status, Guid? sweepId, CancellationToken ct)
@@ -64,7 +72,7 @@ public static class RunsApi
         if (RunStatus.IsTerminal(run.Status))
             return Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "The run has ended.", detail: $"Run {id} is {run.Status}.");
         await cancellation.CancelAsync(run, "cancelled through the API", CorrelationIdMiddleware.Get(http), ct);
-        return Results.Accepted($"/api/runs/{id}", new { id, status = "cancelling" });
+        return Results.Accepted($"/api/runs/{id}", new RunCancelling(id, "cancelling"));
     }
 
     private static async Task EventsAsync(Guid id, HttpContext http, IDbContextFactory<TrainerDbContext> dbFactory, RunEventHub hub, RunLeases leases, CancellationToken ct)

@@ -35,9 +35,11 @@ public static class SweepsApi
     public static IEndpointRouteBuilder MapSweepsApi(this IEndpointRouteBuilder app)
     {
         var sweeps = app.MapGroup("/api/sweeps").WithTags("Sweeps");
-        sweeps.MapPost("/", StartAsync).WithName("StartSweep").WithSummary("Expands a grid or random search into runs (202).");
-        sweeps.MapGet("/", ListAsync).WithName("ListSweeps").WithSummary("Sweeps with their runs and best run.");
-        sweeps.MapGet("/{id:guid}", GetAsync).WithName("GetSweep").WithSummary("A sweep: each run and the best run so far.");
+        sweeps.MapPost("/", StartAsync).WithName("StartSweep").WithSummary("Expands a grid or random search into runs (202).")
+            .Accepts<StartSweepRequest>("application/json").Produces<SweepAccepted>(StatusCodes.Status202Accepted).ProducesValidationProblem();
+        sweeps.MapGet("/", ListAsync).WithName("ListSweeps").WithSummary("Sweeps with their runs and best run.").Produces<List<SweepView>>();
+        sweeps.MapGet("/{id:guid}", GetAsync).WithName("GetSweep").WithSummary("A sweep: each run and the best run so far.")
+            .Produces<SweepView>().ProducesProblem(StatusCodes.Status404NotFound);
         return app;
     }
 
@@ -74,7 +76,7 @@ public static class SweepsApi
             await registry.ApplyAsync(command, ct);
             await publisher.Publish(command, ct);
         }
-        return Results.Accepted($"/api/sweeps/{sweepId}", new { id = sweepId, runs = started.RunIds, url = $"/api/sweeps/{sweepId}" });
+        return Results.Accepted($"/api/sweeps/{sweepId}", new SweepAccepted(sweepId, started.RunIds, $"/api/sweeps/{sweepId}"));
     }
 
     private static async Task<IResult> ListAsync(IDbContextFactory<TrainerDbContext> dbFactory, RunLeases leases, CancellationToken ct)

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using AigcMesh.Contracts.Datasets;
 using AigcMesh.Datasets.BuiltIn;
 using AigcMesh.Datasets.Writing;
@@ -30,11 +31,7 @@ public sealed class DatasetImporter(ArtifactStore store, ImportLimits limits)
         switch (kind)
         {
             case DatasetSourceKind.Idx:
-                {
-                    var images = new IdxImporter(limits).Read(files, progress, cancellationToken);
-                    images = ImageConverter.Conform(images, options.Channels, options.ImageSize, progress, cancellationToken);
-                    return writer.WriteImages(images, options, sourceKind, progress, cancellationToken);
-                }
+                return ImportIdx(writer, files, options, sourceKind, progress, cancellationToken);
             case DatasetSourceKind.ImageFolder:
                 {
                     var images = new ImageFolderImporter(limits).Read(files, options.Channels, options.ImageSize, progress, cancellationToken);
@@ -55,6 +52,39 @@ public sealed class DatasetImporter(ArtifactStore store, ImportLimits limits)
                 return writer.WriteText(BuiltInCorpus.Paragraphs(), options, sourceKind, progress, cancellationToken);
             default:
                 throw new InvalidDatasetSourceException($"Source kind {kind} is not supported.");
+        }
+    }
+
+    /// <summary>IDX sources are streamed: decompressed once, each image fitted if the options ask and written straight to its split's shard.</summary>
+    private DatasetWriteResult ImportIdx(
+        DatasetWriter writer, IReadOnlyList<SourceFile> files, DatasetImportOptions options, string sourceKind,
+        IProgress<ImportProgress>? progress, CancellationToken cancellationToken)
+    {
+        ImageConverter.CheckTarget(options.Channels, options.ImageSize);
+        ImageDatasetBuilder? builder = null;
+        try
+        {
+            int[] labels = [];
+            ImageConformer? conformer = null;
+            new IdxImporter(limits).ReadImages(
+                files,
+                layout =>
+                {
+                    labels = layout.Labels;
+                    var same = layout.Channels == options.Channels && layout.Height == options.ImageSize && layout.Width == options.ImageSize;
+                    conformer = same ? null : new ImageConformer(layout.Channels, layout.Height, layout.Width, options.Channels, options.ImageSize);
+                    builder = same
+                        ? writer.BeginImages(layout.Count, layout.Channels, layout.Height, layout.Width, layout.ClassNames, options, sourceKind, progress)
+                        : writer.BeginImages(layout.Count, options.Channels, options.ImageSize, options.ImageSize, layout.ClassNames, options, sourceKind, progress);
+                },
+                [MethodImpl(MethodImplOptions.AggressiveOptimization)] (index, image) => builder!.Add(conformer is null ? image : conformer.Convert(image), labels[index]),
+                progress: null,
+                cancellationToken);
+            return builder!.Complete();
+        }
+        finally
+        {
+            builder?.Dispose();
         }
     }
 }

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
+using System.Runtime.CompilerServices;
 using AigcMesh.Datasets.Writing;
 
 namespace AigcMesh.Datasets.Importing;
@@ -14,8 +15,34 @@ namespace AigcMesh.Datasets.Importing;
 public sealed class IdxImporter(ImportLimits limits)
 {
     private const int HeaderPrefix = 4;
+    private const int BlockBytes = 1 << 20;
 
+    /// <summary>Reads the whole source into memory.</summary>
     public ImageCollection Read(IReadOnlyList<SourceFile> files, IProgress<ImportProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        IdxLayout? layout = null;
+        byte[] pixels = [];
+        ReadImages(
+            files,
+            l =>
+            {
+                layout = l;
+                pixels = new byte[(long)l.Count * l.ImageBytes];
+            },
+            (index, image) => image.CopyTo(pixels.AsSpan(index * image.Length)),
+            progress,
+            cancellationToken);
+        return new ImageCollection(pixels, layout!.Labels, layout.Channels, layout.Height, layout.Width, layout.ClassNames);
+    }
+
+    /// <summary>
+    /// Streams the source: checks every header and reads the labels first, tells <paramref name="start"/> what the
+    /// source holds, then decompresses the images once, in blocks, handing each (CHW) to <paramref name="onImage"/>
+    /// in order. A fault in the pixel data (truncated, longer than its header) throws after the images before it.
+    /// </summary>
+    public void ReadImages(
+        IReadOnlyList<SourceFile> files, Action<IdxLayout> start, IdxImageHandler onImage,
+        IProgress<ImportProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         if (files.Count == 0) throw new InvalidDatasetSourceException("No IDX files were given.");
         var headers = files.Select(ReadHeader).ToList();
@@ -44,33 +71,49 @@ public sealed class IdxImporter(ImportLimits limits)
             total += images.Dimensions[0];
         }
         if (total > limits.MaxItems) throw new InvalidDatasetSourceException($"The IDX headers claim {total:N0} images, over the limit of {limits.MaxItems:N0}.");
-        var imageBytes = (long)height * width * channels;
+        var imageBytes = height * width * channels;
         if (total * imageBytes > limits.MaxDecodedBytes)
         {
             throw new InvalidDatasetSourceException($"The IDX headers claim {total:N0} images of {imageBytes:N0} bytes, over the limit of {limits.MaxDecodedBytes:N0} bytes.");
         }
 
-        var pixels = new byte[total * imageBytes];
         var labels = new int[total];
-        long offset = 0;
-        for (var i = 0; i < imageFiles.Count; i++)
+        if (labelFiles.Count > 0)
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            var count = imageFiles[i].Dimensions[0];
-            var target = pixels.AsMemory((int)(offset * imageBytes), (int)(count * imageBytes));
-            ReadBody(imageFiles[i], target.Span, done => progress?.Report(new ImportProgress("reading IDX images", offset + done / imageBytes, total)), cancellationToken);
-            if (channels > 1) ToChw(target.Span, height * width, channels);
-            if (labelFiles.Count > 0)
+            long at = 0;
+            foreach (var labelFile in labelFiles)
             {
-                var labelBytes = new byte[count];
-                ReadBody(labelFiles[i], labelBytes, null, cancellationToken);
-                for (var n = 0; n < count; n++) labels[offset + n] = labelBytes[n];
+                ReadBody(labelFile, labelFile.Dimensions[0], 1, (block, done) =>
+                {
+                    var from = at + done - block.Length;
+                    for (var n = 0; n < block.Length; n++) labels[from + n] = block[n];
+                }, cancellationToken);
+                at += labelFile.Dimensions[0];
             }
-            offset += count;
         }
         var classCount = labelFiles.Count == 0 ? 1 : labels.Max() + 1;
         IReadOnlyList<string> classNames = labelFiles.Count == 0 ? ["all"] : [.. Enumerable.Range(0, classCount).Select(c => c.ToString(System.Globalization.CultureInfo.InvariantCulture))];
-        return new ImageCollection(pixels, labels, channels, height, width, classNames);
+        start(new IdxLayout((int)total, channels, height, width, labels, classNames));
+
+        var chw = channels > 1 ? new byte[imageBytes] : null;
+        var offset = 0;
+        foreach (var imageFile in imageFiles)
+        {
+            ReadBody(imageFile, imageFile.Dimensions[0], imageBytes, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (block, done) =>
+            {
+                for (var at = 0; at < block.Length; at += imageBytes)
+                {
+                    var image = block.Slice(at, imageBytes);
+                    if (chw is not null)
+                    {
+                        ToChw(image, chw, height * width, channels);
+                        image = chw;
+                    }
+                    onImage(offset++, image);
+                }
+                progress?.Report(new ImportProgress("importing IDX images", offset, total));
+            }, cancellationToken);
+        }
     }
 
     private static (int Height, int Width, int Channels) Shape(Header h) =>
@@ -130,29 +173,35 @@ public sealed class IdxImporter(ImportLimits limits)
         return new Header(file, dimensions, headerLength, gzip);
     }
 
-    private static void ReadBody(Header header, Span<byte> destination, Action<long>? progress, CancellationToken cancellationToken)
+    private delegate void BlockHandler(ReadOnlySpan<byte> block, long itemsDone);
+
+    /// <summary>Decompresses a file's body once, in blocks of whole items (about 1 MiB), checking it holds exactly what its header says.</summary>
+    private static void ReadBody(Header header, long items, int itemBytes, BlockHandler onBlock, CancellationToken cancellationToken)
     {
         using var stream = OpenDecompressed(header.File, out _);
         Span<byte> skip = stackalloc byte[header.HeaderLength];
         ReadExactly(stream, skip, header.File, "its header");
-        var done = 0;
+        var length = items * itemBytes;
+        var buffer = new byte[Math.Max(1, BlockBytes / itemBytes) * itemBytes];
+        long done = 0;
         try
         {
-            while (done < destination.Length)
+            while (done < length)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                var read = stream.Read(destination[done..Math.Min(destination.Length, done + (1 << 22))]);
-                if (read == 0)
+                var want = (int)Math.Min(buffer.Length, length - done);
+                var read = stream.ReadAtLeast(buffer.AsSpan(0, want), want, throwOnEndOfStream: false);
+                if (read < want)
                 {
                     throw new InvalidDatasetSourceException(
-                        $"{header.File.Name} is truncated: its header says {destination.Length:N0} bytes of data, the file ends after {done:N0}.");
+                        $"{header.File.Name} is truncated: its header says {length:N0} bytes of data, the file ends after {done + read:N0}.");
                 }
                 done += read;
-                progress?.Invoke(done);
+                onBlock(buffer.AsSpan(0, read), done / itemBytes);
             }
             if (stream.ReadByte() != -1)
             {
-                throw new InvalidDatasetSourceException($"{header.File.Name} holds more data than its header says ({destination.Length:N0} bytes).");
+                throw new InvalidDatasetSourceException($"{header.File.Name} holds more data than its header says ({length:N0} bytes).");
             }
         }
         catch (InvalidDataException e)
@@ -203,18 +252,20 @@ public sealed class IdxImporter(ImportLimits limits)
     }
 
     /// <summary>IDX stores pixels HWC; shards hold CHW.</summary>
-    private static void ToChw(Span<byte> images, int plane, int channels)
+    private static void ToChw(ReadOnlySpan<byte> image, Span<byte> chw, int plane, int channels)
     {
-        var imageBytes = plane * channels;
-        var buffer = new byte[imageBytes];
-        for (var start = 0; start < images.Length; start += imageBytes)
+        for (var p = 0; p < plane; p++)
         {
-            var image = images.Slice(start, imageBytes);
-            for (var p = 0; p < plane; p++)
-            {
-                for (var c = 0; c < channels; c++) buffer[c * plane + p] = image[p * channels + c];
-            }
-            buffer.CopyTo(image);
+            for (var c = 0; c < channels; c++) chw[c * plane + p] = image[p * channels + c];
         }
     }
 }
+
+/// <summary>What an IDX source holds, known from its headers and labels before any pixel is read.</summary>
+public sealed record IdxLayout(int Count, int Channels, int Height, int Width, int[] Labels, IReadOnlyList<string> ClassNames)
+{
+    public int ImageBytes => Channels * Height * Width;
+}
+
+/// <summary>Receives one image of an IDX source (uint8, CHW) with its index in the source.</summary>
+public delegate void IdxImageHandler(int index, ReadOnlySpan<byte> image);

@@ -48,17 +48,20 @@ public static class ImageConverter
         WritePlanes(bitmap.GetPixelSpan(), size * size, channels, destination);
     }
 
-    /// <summary>Returns <paramref name="images"/> with the given channel count and size, converting only when they differ.</summary>
-    public static ImageCollection Conform(ImageCollection images, int channels, int size, IProgress<ImportProgress>? progress = null, CancellationToken cancellationToken = default)
+    /// <summary>Checks a data set's channel count and image size.</summary>
+    public static void CheckTarget(int channels, int size)
     {
         if (channels is not (1 or 3)) throw new InvalidDatasetSourceException($"A data set has 1 or 3 channels (got {channels}).");
         if (size is < 4 or > 1024) throw new InvalidDatasetSourceException($"The image size must be between 4 and 1024 (got {size}).");
+    }
+
+    /// <summary>Returns <paramref name="images"/> with the given channel count and size, converting only when they differ.</summary>
+    public static ImageCollection Conform(ImageCollection images, int channels, int size, IProgress<ImportProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        CheckTarget(channels, size);
         if (images.Channels == channels && images.Height == size && images.Width == size) return images;
-        var plane = size * size;
-        var pixels = new byte[(long)images.Count * channels * plane];
-        var sourcePlane = images.Height * images.Width;
-        var rgba = new byte[sourcePlane * 4];
-        var info = new SKImageInfo(images.Width, images.Height, SKColorType.Rgba8888, SKAlphaType.Premul);
+        var conformer = new ImageConformer(images.Channels, images.Height, images.Width, channels, size);
+        var pixels = new byte[(long)images.Count * conformer.TargetBytes];
         for (var n = 0; n < images.Count; n++)
         {
             if (n % 1024 == 0)
@@ -66,21 +69,23 @@ public static class ImageConverter
                 cancellationToken.ThrowIfCancellationRequested();
                 progress?.Report(new ImportProgress("resizing", n, images.Count));
             }
-            var source = images.Pixels.AsSpan(n * images.ImageBytes, images.ImageBytes);
-            for (var p = 0; p < sourcePlane; p++)
-            {
-                var r = source[p];
-                var g = images.Channels == 3 ? source[sourcePlane + p] : r;
-                var b = images.Channels == 3 ? source[2 * sourcePlane + p] : r;
-                rgba[4 * p] = r;
-                rgba[4 * p + 1] = g;
-                rgba[4 * p + 2] = b;
-                rgba[4 * p + 3] = 255;
-            }
-            using var image = SKImage.FromPixelCopy(info, rgba);
-            Fit(image, size, channels, pixels.AsSpan(n * channels * plane, channels * plane));
+            conformer.Convert(images.Pixels.AsSpan(n * images.ImageBytes, images.ImageBytes)).CopyTo(pixels.AsSpan(n * conformer.TargetBytes));
         }
         return new ImageCollection(pixels, images.Labels, channels, size, size, images.ClassNames);
+    }
+
+    internal static void WriteRgba(ReadOnlySpan<byte> source, int sourceChannels, int sourcePlane, Span<byte> rgba)
+    {
+        for (var p = 0; p < sourcePlane; p++)
+        {
+            var r = source[p];
+            var g = sourceChannels == 3 ? source[sourcePlane + p] : r;
+            var b = sourceChannels == 3 ? source[2 * sourcePlane + p] : r;
+            rgba[4 * p] = r;
+            rgba[4 * p + 1] = g;
+            rgba[4 * p + 2] = b;
+            rgba[4 * p + 3] = 255;
+        }
     }
 
     private static void WritePlanes(ReadOnlySpan<byte> rgba, int plane, int channels, Span<byte> destination)
@@ -99,5 +104,24 @@ public static class ImageConverter
                 destination[2 * plane + p] = (byte)b;
             }
         }
+    }
+}
+
+/// <summary>Fits decoded images (uint8 CHW) of one shape to a data set's channel count and size, one at a time (see <see cref="ImageConverter"/>).</summary>
+public sealed class ImageConformer(int sourceChannels, int sourceHeight, int sourceWidth, int channels, int size)
+{
+    private readonly byte[] rgba = new byte[sourceHeight * sourceWidth * 4];
+    private readonly byte[] target = new byte[channels * size * size];
+    private readonly SKImageInfo info = new(sourceWidth, sourceHeight, SKColorType.Rgba8888, SKAlphaType.Premul);
+
+    public int TargetBytes => target.Length;
+
+    /// <summary>The converted image; valid until the next call.</summary>
+    public ReadOnlySpan<byte> Convert(ReadOnlySpan<byte> source)
+    {
+        ImageConverter.WriteRgba(source, sourceChannels, sourceHeight * sourceWidth, rgba);
+        using var image = SKImage.FromPixelCopy(info, rgba);
+        ImageConverter.Fit(image, size, channels, target);
+        return target;
     }
 }

@@ -37,45 +37,21 @@ public sealed class DatasetWriter(ArtifactStore store)
         IProgress<ImportProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         images.Validate();
-        var split = SeededSplit.Create(images.Count, options.ValidationFraction, options.TestFraction, options.Seed);
-        using var staged = new StagedArtifacts(store);
-        var shards = new List<ImageShard>();
-        var splitStatistics = new List<SplitStatistics>();
+        using var builder = BeginImages(images.Count, images.Channels, images.Height, images.Width, images.ClassNames, options, sourceKind, progress);
         var imageBytes = images.ImageBytes;
-        long written = 0;
-        foreach (var which in SeededSplit.All)
+        for (var n = 0; n < images.Count; n++)
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            var indices = split.Of(which);
-            var pixels = new byte[(long)indices.Length * imageBytes];
-            var labels = new byte[indices.Length * sizeof(int)];
-            var classCounts = new long[images.ClassNames.Count];
-            for (var i = 0; i < indices.Length; i++)
-            {
-                var source = indices[i];
-                Buffer.BlockCopy(images.Pixels, source * imageBytes, pixels, i * imageBytes, imageBytes);
-                var label = images.Labels[source];
-                BinaryPrimitives.WriteInt32LittleEndian(labels.AsSpan(i * sizeof(int)), label);
-                classCounts[label]++;
-            }
-            shards.Add(new ImageShard(which, indices.Length, staged.Put(pixels), staged.Put(labels)));
-            splitStatistics.Add(new SplitStatistics(which, indices.Length, classCounts, null, null, null));
-            written += indices.Length;
-            progress?.Report(new ImportProgress("writing shards", written, images.Count));
+            if (n % 4096 == 0) cancellationToken.ThrowIfCancellationRequested();
+            builder.Add(images.Pixels.AsSpan(n * imageBytes, imageBytes), images.Labels[n]);
         }
-        var (means, stds) = ChannelStatistics(images);
-        var manifest = new DatasetManifest(
-            DatasetManifest.CurrentFormatVersion,
-            DatasetModality.Image,
-            sourceKind,
-            new ImageManifest(
-                new ImagePreprocessing(options.ImageSize, options.Channels, options.ValidationFraction, options.TestFraction, options.Seed,
-                    Resize: "bilinear to ImageSize x ImageSize when the source differs", PixelScaling: "uint8; p / 127.5 - 1 when read for training"),
-                images.Channels, images.Height, images.Width, images.ClassNames, shards),
-            null,
-            new DatasetStatistics(splitStatistics, means, stds, null, null));
-        return Finish(staged, manifest);
+        return builder.Complete();
     }
+
+    /// <summary>Starts an image data set that is written as its images arrive, in one pass (see <see cref="ImageDatasetBuilder"/>).</summary>
+    public ImageDatasetBuilder BeginImages(
+        int count, int channels, int height, int width, IReadOnlyList<string> classNames, DatasetImportOptions options, string sourceKind,
+        IProgress<ImportProgress>? progress = null) =>
+        new(store, count, channels, height, width, classNames, options, sourceKind, progress);
 
     public DatasetWriteResult WriteText(
         IReadOnlyList<string> records, DatasetImportOptions options, string sourceKind,
@@ -134,11 +110,11 @@ public sealed class DatasetWriter(ArtifactStore store)
         return Finish(staged, manifest);
     }
 
-    private DatasetWriteResult Finish(StagedArtifacts staged, DatasetManifest manifest)
+    internal static DatasetWriteResult Finish(StagedArtifacts staged, DatasetManifest manifest)
     {
         var json = ManifestJson.Serialize(manifest);
         var id = ArtifactId.FromHash(System.Security.Cryptography.SHA256.HashData(json));
-        var existed = store.Exists(id);
+        var existed = staged.Store.Exists(id);
         staged.Put(json);
         staged.Commit();
         return new DatasetWriteResult(id.Value, manifest, existed);
@@ -178,40 +154,5 @@ public sealed class DatasetWriter(ArtifactStore store)
             for (var i = 0; i < ids.Length; i++) BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(i * 4), ids[i]);
         }
         return bytes;
-    }
-
-    /// <summary>Per-channel mean and standard deviation of all pixels on the [0, 1] scale, rounded to 6 digits.</summary>
-    private static (double[] Means, double[] Stds) ChannelStatistics(ImageCollection images)
-    {
-        var plane = images.Height * images.Width;
-        var sums = new long[images.Channels];
-        var squares = new long[images.Channels];
-        var pixels = images.Pixels;
-        for (var n = 0; n < images.Count; n++)
-        {
-            for (var c = 0; c < images.Channels; c++)
-            {
-                var offset = (n * images.Channels + c) * plane;
-                long sum = 0, square = 0;
-                foreach (var p in pixels.AsSpan(offset, plane))
-                {
-                    sum += p;
-                    square += p * p;
-                }
-                sums[c] += sum;
-                squares[c] += square;
-            }
-        }
-        var count = (double)images.Count * plane;
-        var means = new double[images.Channels];
-        var stds = new double[images.Channels];
-        for (var c = 0; c < images.Channels; c++)
-        {
-            var mean = sums[c] / count / 255.0;
-            var variance = Math.Max(0, squares[c] / count / (255.0 * 255.0) - mean * mean);
-            means[c] = Math.Round(mean, 6);
-            stds[c] = Math.Round(Math.Sqrt(variance), 6);
-        }
-        return (means, stds);
     }
 }

@@ -13,12 +13,19 @@ public sealed class StagedArtifacts(ArtifactStore store) : IDisposable
 
     public ArtifactStore Store => store;
 
+    /// <summary>Stores bytes already in memory (hashed once, while they are written).</summary>
     public string Put(ReadOnlySpan<byte> content)
     {
-        var id = ArtifactId.FromHash(System.Security.Cryptography.SHA256.HashData(content));
-        if (store.Exists(id)) return id.Value;
-        store.Put(content);
-        created.Add(id);
+        using var writer = store.CreateWriter();
+        writer.Write(content);
+        return Commit(writer);
+    }
+
+    /// <summary>Commits an artifact written piece by piece (hashed while it was written).</summary>
+    public string Commit(ArtifactWriter writer)
+    {
+        var (id, created) = writer.Commit();
+        if (created) this.created.Add(id);
         return id.Value;
     }
 

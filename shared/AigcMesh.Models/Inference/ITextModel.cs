@@ -27,6 +27,12 @@ public interface ITextModel : IDisposable
     /// </summary>
     IEnumerable<int> Sample(IReadOnlyList<int> prompt, int maxNewTokens, double temperature = 1.0, int topK = 0, double topP = 1.0, long seed = 0);
 
+    /// <summary>
+    /// A batch that samples many sequences with one forward pass per step (the generator's dynamic text batching).
+    /// The default steps each row's own <see cref="Sample"/> in turn; the library's GPT and LSTM batch for real.
+    /// </summary>
+    ITextSampleBatch OpenBatch() => new SequentialSampleBatch(this);
+
     /// <summary>Mean cross-entropy in nats of each token given the ones before it (all tokens but the first).</summary>
     TextLoss CrossEntropy(IReadOnlyList<int> tokens);
 }

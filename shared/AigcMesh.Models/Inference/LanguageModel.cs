@@ -29,6 +29,8 @@ internal sealed class LanguageModel(string family, LanguageModule model, Device 
         return Stream(model, prompt, maxNewTokens, sampler, device);
     }
 
+    public ITextSampleBatch OpenBatch() => new TextSampleBatch(model.OpenBatchStream(device), prompt => CheckTokens(prompt, "prompt"));
+
     public TextLoss CrossEntropy(IReadOnlyList<int> tokens)
     {
         CheckTokens(tokens, nameof(tokens));
@@ -55,17 +57,20 @@ internal sealed class LanguageModel(string family, LanguageModule model, Device 
         return new LanguageModel(family, model, device);
     }
 
-    /// <summary>Yields each token as soon as it is picked (the generator streams them); the model's state lives in the stream.</summary>
+    /// <summary>
+    /// Yields each token as soon as it is picked; the model's state lives in the stream. A batch of one row: the
+    /// same code as <see cref="OpenBatch"/>, so a sequence samples the same tokens alone or batched.
+    /// </summary>
     internal static IEnumerable<int> Stream(LanguageModule model, IReadOnlyList<int> prompt, int maxNewTokens, TokenSampler sampler, Device device)
     {
         if (maxNewTokens == 0) yield break;
-        using var stream = model.OpenStream(device);
-        var logits = stream.Feed(prompt);
+        using var stream = model.OpenBatchStream(device);
+        stream.Add(0, prompt);
         for (var i = 0; i < maxNewTokens; i++)
         {
-            var token = sampler.Pick(logits);
+            var token = sampler.Pick(stream.Logits()[0]);
             yield return token;
-            if (i + 1 < maxNewTokens) logits = stream.Feed([token]);
+            if (i + 1 < maxNewTokens) stream.Append(0, token);
         }
     }
 

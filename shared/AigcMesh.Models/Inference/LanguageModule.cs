@@ -19,6 +19,16 @@ public abstract class LanguageModule(string name, int vocabularySize, int? conte
     /// <summary>Forward passes, one per new token, for sampling.</summary>
     internal virtual TokenStream OpenStream(Device device) => new WindowStream(this, ContextLength ?? int.MaxValue, device);
 
+    /// <summary>Many sequences decoded together, one forward pass per step (the default recomputes each row's window).</summary>
+    internal virtual BatchTokenStream OpenBatchStream(Device device) => new WindowBatchStream(this, ContextLength ?? int.MaxValue, device);
+
+    /// <summary>Logits [B, V] at position <paramref name="last"/>[b] of each row of <paramref name="tokens"/> [B, T].</summary>
+    internal virtual Tensor LastLogits(Tensor tokens, Tensor last)
+    {
+        var logits = forward(tokens);
+        return logits.gather(1, last.view(-1, 1, 1).expand(-1, 1, logits.shape[2])).squeeze(1);
+    }
+
     /// <summary>
     /// Summed cross-entropy in nats of tokens[1..] given the tokens before each, and how many were predicted. With a
     /// context window, windows slide by half their length and each scores only the tokens it adds, so every token

@@ -31,7 +31,11 @@ namespace AigcMesh.Benchmarks.Generator;
 /// (1) images/s of a DCGAN at concurrency 1, 8 and 64, with and without dynamic batching (goal: batched >= 4x
 /// unbatched at 64); (2) the overhead of a tiny request through gateway, generator HTTP, bus and worker, minus the
 /// model's own time (goal: p50 <= 5 ms); (3) GPT tokens/s streamed over SSE through the gateway against the model's
-/// own sampling loop in-process (goal: >= 0.8).
+/// own sampling loop in-process (goal: >= 0.8); (4) text batching: GPT and LSTM tokens/s over SSE through the
+/// gateway at concurrency 1, 16 and 64 (streams of one model share one forward pass per step). Before (1) it times
+/// the DCGAN alone in-process (forward per image at batch 1 and 64, latents, PNG encoding) and after it the service
+/// with a near-free model, so the run shows where the time goes: the model's own batching ceiling and the
+/// per-request cost of HTTP, gateway and bus.
 /// </summary>
 public sealed class GenerationBenchmark : IBenchmark
 {
@@ -39,7 +43,7 @@ public sealed class GenerationBenchmark : IBenchmark
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     public string Name => "generation";
-    public string Description => "Generator: images/s with and without batching at concurrency 1/8/64, gateway+bus overhead p50/p99, GPT tokens/s vs bare.";
+    public string Description => "Generator: images/s with and without batching at concurrency 1/8/64, gateway+bus overhead p50/p99, GPT tokens/s vs bare, text batching tokens/s at concurrency 1/16/64.";
 
     public async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
     {
@@ -48,8 +52,11 @@ public sealed class GenerationBenchmark : IBenchmark
         var overheadRequests = (int)ArgValue(args, "--requests", 400);
         var tokens = (int)ArgValue(args, "--tokens", 200);
         var torchThreads = (int)ArgValue(args, "--torch-threads", 0);
+        var textTokens = (int)ArgValue(args, "--text-tokens", 48);
+        var maxBatch = (int)ArgValue(args, "--max-batch", 64);
         if (torchThreads > 0) TorchRuntime.UseThreads(torchThreads);
-        Console.WriteLine($"settings: {seconds} s per throughput point, {overheadRequests} overhead requests, {tokens} GPT tokens, torch threads {TorchSharp.torch.get_num_threads()}");
+        Console.WriteLine($"settings: {seconds} s per throughput point, {overheadRequests} overhead requests, {tokens} GPT tokens, {textTokens} tokens per batched text stream, max batch {maxBatch}, torch threads {TorchSharp.torch.get_num_threads()}");
+        Console.WriteLine($"load average at start: {File.ReadAllText("/proc/loadavg").Trim()}");
 
         using var directory = new TempDirectory();
         var artifacts = Path.Combine(directory.Path, "artifacts");
@@ -57,6 +64,8 @@ public sealed class GenerationBenchmark : IBenchmark
         var dcgan = await ImageModelAsync(store, width: 32, latent: 64, size: 28);
         var tiny = await ImageModelAsync(store, width: 4, latent: 2, size: 8);
         var gpt = await GptAsync(store);
+        var lstm = await LstmAsync(store);
+        ModelAlone(store, dcgan);
 
         // (1) Throughput with and without batching: both generators run side by side and are measured in turns
         // (off, on, off, on); each point keeps its best round, so load from elsewhere on the machine hurts both alike.
@@ -68,7 +77,7 @@ public sealed class GenerationBenchmark : IBenchmark
             {
                 meshes[batched] = await Mesh.StartAsync(Path.Combine(directory.Path, batched ? "batched" : "unbatched"), artifacts, new Dictionary<string, string?>
                 {
-                    ["Generator:Batching:Default:MaxBatchSize"] = batched ? "64" : "1",
+                    ["Generator:Batching:Default:MaxBatchSize"] = batched ? $"{maxBatch}" : "1",
                     ["Generator:Batching:Default:MaxWaitMilliseconds"] = batched ? "4" : "0",
                     ["Generator:Limits:MaxQueuedItems"] = "4096",
                 });
@@ -99,13 +108,20 @@ public sealed class GenerationBenchmark : IBenchmark
         var ratio = throughput[(true, 64)] / throughput[(false, 64)];
         Console.WriteLine($"batching speed-up at concurrency 64: {ratio:F2}x (goal >= 4x: {(ratio >= 4 ? "met" : "NOT met")})");
         Console.WriteLine($"batching speed-up at concurrency 8: {throughput[(true, 8)] / throughput[(false, 8)]:F2}x; at 1: {throughput[(true, 1)] / throughput[(false, 1)]:F2}x");
+        Console.WriteLine($"load average after the image points: {File.ReadAllText("/proc/loadavg").Trim()}");
 
         // (2) and (3) with the default settings.
         await using (var mesh = await Mesh.StartAsync(Path.Combine(directory.Path, "default"), artifacts, new Dictionary<string, string?>()))
         {
             await mesh.RegisterAsync(tiny);
             await mesh.RegisterAsync(gpt);
+            await mesh.RegisterAsync(lstm);
             for (var i = 0; i < 50; i++) await ImagesAsync(mesh.Gateway, tiny.ModelId, i, cancellationToken);
+            // The service's own capacity: a near-free model (8x8, width 4) at concurrency 64, batched. Batched images/s
+            // of the real model cannot exceed this on the same cores, whatever the model costs.
+            await MeasureThroughputAsync(mesh.Gateway, tiny.ModelId, 64, 1.0, cancellationToken);
+            var capacity = await MeasureThroughputAsync(mesh.Gateway, tiny.ModelId, 64, seconds, cancellationToken);
+            Console.WriteLine($"service capacity with a near-free model (8x8 width-4 DCGAN, model {capacity.ModelMs:F3} ms per image) at concurrency 64: {capacity.ImagesPerSecond:F0} requests/s = {2000 / capacity.ImagesPerSecond:F2} ms of the 2 cores per request (HTTP, gateway, bus, JSON, PNG); mean requests per forward pass {capacity.MeanBatch:F1}");
             var total = new List<double>();
             var overhead = new List<double>();
             var model = new List<double>();
@@ -134,8 +150,82 @@ public sealed class GenerationBenchmark : IBenchmark
             var gptRatio = pairs.Select(p => p.Served / p.Bare).Order().ElementAt(pairs.Count / 2);
             Console.WriteLine($"GPT ({gpt.Config["layers"]} layers, {gpt.Config["embedding_size"]} wide) tokens/s, medians: bare sampling loop in-process {pairs.Select(p => p.Bare).Order().ElementAt(2):F1}, streamed over SSE through the gateway {pairs.Select(p => p.Served).Order().ElementAt(2):F1}");
             Console.WriteLine($"GPT served / bare: {gptRatio:F2} (goal >= 0.8: {(gptRatio >= 0.8 ? "met" : "NOT met")})");
+
+            // (4) Text batching: concurrent streams of one model decode together, one forward pass per step.
+            foreach (var textModel in new[] { gpt, lstm })
+            {
+                await StreamAsync(mesh.Gateway, textModel.ModelId, 20, cancellationToken); // load and warm
+                var rates = new Dictionary<int, double>();
+                foreach (var concurrency in new[] { 1, 16, 64 })
+                {
+                    var rate = await MeasureTextAsync(mesh.Gateway, textModel, concurrency, textTokens, seconds, cancellationToken);
+                    rates[concurrency] = rate.TokensPerSecond;
+                    Console.WriteLine($"text {textModel.Family} concurrency {concurrency,2}: {rate.TokensPerSecond,8:F1} tokens/s ({rate.Streams} streams of {textTokens} tokens, mean rows per forward pass {rate.MeanRows:F1}, forward {rate.StepMs:F1} ms per step)");
+                }
+                Console.WriteLine($"text batching {textModel.Family}: tokens/s at concurrency 16 / 1 = {rates[16] / rates[1]:F2}x, 64 / 1 = {rates[64] / rates[1]:F2}x");
+            }
         }
+        Console.WriteLine($"load average at the end: {File.ReadAllText("/proc/loadavg").Trim()}");
         return 0;
+    }
+
+    /// <summary>
+    /// The DCGAN alone in-process, on this thread: the forward pass per image at batch 1 and 64 (the model's own ceiling
+    /// for what batching can gain on these cores), the latents (one seeded draw per image), and PNG encoding per image.
+    /// </summary>
+    private static void ModelAlone(ArtifactStore store, ModelRegistered dcgan)
+    {
+        using var weights = store.OpenRead(ArtifactId.Parse(dcgan.CheckpointArtifactId));
+        using var model = ModelFamilies.LoadImageModel(dcgan.Family, dcgan.Config, weights);
+        var latents = Enumerable.Range(0, 64).Select(i => model.Latent(i)).ToList();
+        double Best(Action run, int repeat)
+        {
+            var best = double.MaxValue;
+            for (var round = 0; round < 3; round++)
+            {
+                var started = Stopwatch.GetTimestamp();
+                for (var i = 0; i < repeat; i++) run();
+                best = Math.Min(best, Stopwatch.GetElapsedTime(started).TotalMilliseconds / repeat);
+            }
+            return best;
+        }
+        model.GenerateFromLatents(latents);
+        var single = Best(() => model.GenerateFromLatents(latents.Take(1).ToList()), 64);
+        var batch = Best(() => model.GenerateFromLatents(latents), 2) / 64;
+        var draw = Best(() => model.Latent(7), 256);
+        var images = model.GenerateFromLatents(latents);
+        var png = Best(() => AigcMesh.Generator.Inference.PngCodec.Encode(images, 5), 256);
+        var pixels = images.Slice(5).ToBytes();
+        var skiaDefault = Best(() =>
+        {
+            using var bitmap = new SkiaSharp.SKBitmap(new SkiaSharp.SKImageInfo(images.Width, images.Height, SkiaSharp.SKColorType.Gray8, SkiaSharp.SKAlphaType.Opaque));
+            System.Runtime.InteropServices.Marshal.Copy(pixels, 0, bitmap.GetPixels(), pixels.Length);
+            using var data = bitmap.Encode(SkiaSharp.SKEncodedImageFormat.Png, 100);
+        }, 256);
+        Console.WriteLine($"DCGAN alone in-process (best of 3): forward {single:F2} ms per image at batch 1, {batch:F2} ms per image at batch 64: the model's own batching ceiling {single / batch:F2}x; latent draw {draw * 1000:F0} us, PNG encode {png * 1000:F0} us per image (Skia's default PNG settings, as before this session: {skiaDefault * 1000:F0} us)");
+    }
+
+    private static async Task<(double TokensPerSecond, int Streams, double MeanRows, double StepMs)> MeasureTextAsync(HttpClient http, ModelRegistered model, int concurrency, int tokens, double seconds, CancellationToken cancellationToken)
+    {
+        var passes = AigcMesh.Generator.Inference.GeneratorMetrics.BatchRequests.WithLabels(model.Family);
+        var forward = AigcMesh.Generator.Inference.GeneratorMetrics.ForwardSeconds.WithLabels(model.Family);
+        var (rowsBefore, passesBefore, forwardBefore) = (passes.Sum, passes.Count, forward.Sum);
+        var stop = Stopwatch.StartNew();
+        long total = 0;
+        var streams = 0;
+        await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async w =>
+        {
+            var seed = w * 1000;
+            while (stop.Elapsed.TotalSeconds < seconds)
+            {
+                var done = await StreamDoneAsync(http, model.ModelId, tokens, seed++, cancellationToken);
+                Interlocked.Add(ref total, done.GetProperty("tokenCount").GetInt32());
+                Interlocked.Increment(ref streams);
+            }
+        }));
+        var elapsed = stop.Elapsed.TotalSeconds;
+        var steps = Math.Max(1, passes.Count - passesBefore);
+        return (total / elapsed, streams, (passes.Sum - rowsBefore) / steps, (forward.Sum - forwardBefore) * 1000 / steps);
     }
 
     private static async Task<(double ImagesPerSecond, double P50, double MeanBatch, double ModelMs)> MeasureThroughputAsync(HttpClient http, Guid modelId, int concurrency, double seconds, CancellationToken cancellationToken)
@@ -180,18 +270,22 @@ public sealed class GenerationBenchmark : IBenchmark
     private static async Task<double> StreamAsync(HttpClient http, Guid modelId, int tokens, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
-        using var response = await http.GetAsync($"/api/generations/stream?modelId={modelId}&prompt=The&maxNewTokens={tokens}&seed=1&temperature=1", HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        var count = (await StreamDoneAsync(http, modelId, tokens, 1, cancellationToken)).GetProperty("tokenCount").GetInt32();
+        return count / Stopwatch.GetElapsedTime(started).TotalSeconds;
+    }
+
+    /// <summary>One SSE stream read to its end; its done event.</summary>
+    private static async Task<JsonElement> StreamDoneAsync(HttpClient http, Guid modelId, int tokens, long seed, CancellationToken cancellationToken)
+    {
+        using var response = await http.GetAsync($"/api/generations/stream?modelId={modelId}&prompt=The&maxNewTokens={tokens}&seed={seed}&temperature=1", HttpCompletionOption.ResponseHeadersRead, cancellationToken);
         response.EnsureSuccessStatusCode();
         using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(cancellationToken));
-        var count = 0;
         while (await reader.ReadLineAsync(cancellationToken) is { } line)
         {
             if (line == "event: done") break;
             if (line == "event: error") throw new InvalidOperationException(await reader.ReadLineAsync(cancellationToken));
         }
-        var done = JsonDocument.Parse((await reader.ReadLineAsync(cancellationToken))![6..]).RootElement;
-        count = done.GetProperty("tokenCount").GetInt32();
-        return count / Stopwatch.GetElapsedTime(started).TotalSeconds;
+        return JsonDocument.Parse((await reader.ReadLineAsync(cancellationToken))![6..]).RootElement.Clone();
     }
 
     /// <summary>The same GPT loaded in-process (with its tokenizer's encoding of the prompt).</summary>
@@ -246,6 +340,22 @@ public sealed class GenerationBenchmark : IBenchmark
             ["batch_size"] = "4",
         };
         using var trainer = ModelFamilies.CreateTrainer(ModelFamilies.Gpt, hyperparameters, data, seed: 1);
+        return Registered(store, trainer, datasetId);
+    }
+
+    private static async Task<ModelRegistered> LstmAsync(ArtifactStore store)
+    {
+        var datasetId = await BuiltInDatasets.ImportSyntheticTextAsync(store, new DatasetImportOptions(BpeVocabularySize: 260));
+        using var data = DatasetReader.OpenText(store, datasetId, "char");
+        var hyperparameters = new Dictionary<string, string>
+        {
+            ["layers"] = "2",
+            ["embedding_size"] = "64",
+            ["hidden_size"] = "256",
+            ["context_length"] = "64",
+            ["batch_size"] = "4",
+        };
+        using var trainer = ModelFamilies.CreateTrainer(ModelFamilies.Lstm, hyperparameters, data, seed: 1);
         return Registered(store, trainer, datasetId);
     }
 

@@ -1,5 +1,6 @@
 using AigcMesh.Contracts.Datasets;
 using AigcMesh.Datasets.Importing;
+using AigcMesh.Datasets.Writing;
 
 namespace AigcMesh.Datasets.Tests.Importing;
 
@@ -48,6 +49,47 @@ public sealed class IdxImporterTests
         Assert.Equal(4 * 3 * 256, fitted.Pixels.Length);
         // Gray source: the three planes are equal.
         Assert.True(fitted.Pixels.AsSpan(0, 256).SequenceEqual(fitted.Pixels.AsSpan(256, 256)));
+    }
+
+    [Fact]
+    public void A_streamed_import_stores_each_split_as_its_images_in_source_order_named_by_their_sha256()
+    {
+        // Two RGB files (IDX 4 dimensions, HWC), one gzip'ed: the shards must be exactly what trainers expect.
+        var (images1, labels1, hwc1) = RgbPair(37, seed: 1);
+        var (images2, labels2, hwc2) = RgbPair(23, seed: 2);
+        using var temp = new TempStore();
+        var options = new DatasetImportOptions(ImageSize: 6, Channels: 3, Seed: 11);
+        var result = new DatasetImporter(temp.Store, Limits).Import(DatasetSourceKind.Idx,
+            [TestFiles.InMemory("a-images.gz", TestFiles.Gzip(images1)), TestFiles.InMemory("a-labels", labels1),
+             TestFiles.InMemory("b-images", images2), TestFiles.InMemory("b-labels.gz", TestFiles.Gzip(labels2))], options);
+
+        byte[] hwc = [.. hwc1, .. hwc2];
+        int[] labels = [.. labels1[8..].Select(b => (int)b), .. labels2[8..].Select(b => (int)b)];
+        var split = SeededSplit.Create(60, options.ValidationFraction, options.TestFraction, options.Seed);
+        var manifest = result.Manifest.Image!;
+        foreach (var shard in manifest.Shards)
+        {
+            var indices = split.Of(shard.Split);
+            var pixels = indices.SelectMany(i => Enumerable.Range(0, 3).SelectMany(c => Enumerable.Range(0, 36).Select(p => hwc[i * 108 + p * 3 + c]))).ToArray();
+            var labelBytes = indices.SelectMany(i => BitConverter.GetBytes(labels[i])).ToArray();
+            Assert.Equal(indices.Length, shard.Count);
+            Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(pixels)), shard.PixelsArtifactId);
+            Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(labelBytes)), shard.LabelsArtifactId);
+        }
+        var inMemory = new DatasetWriter(temp.Store).WriteImages(
+            new IdxImporter(Limits).Read([TestFiles.InMemory("a-images", images1), TestFiles.InMemory("a-labels", labels1),
+                TestFiles.InMemory("b-images", images2), TestFiles.InMemory("b-labels", labels2)]), options, "idx");
+        Assert.Equal(result.DatasetId, inMemory.DatasetId);
+        Assert.True(inMemory.AlreadyExisted);
+        Assert.Equal(0, temp.TemporaryFileCount);
+    }
+
+    private static (byte[] Images, byte[] Labels, byte[] Hwc) RgbPair(int count, int seed)
+    {
+        var hwc = new byte[count * 6 * 6 * 3];
+        new Random(seed).NextBytes(hwc);
+        var labels = Enumerable.Range(0, count).Select(i => (byte)((i * seed) % 4)).ToArray();
+        return (TestFiles.Idx([count, 6, 6, 3], hwc), TestFiles.Idx([count], labels), hwc);
     }
 
     public static TheoryData<string, string> BadFiles()

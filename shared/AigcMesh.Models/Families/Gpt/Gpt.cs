@@ -13,7 +13,7 @@ namespace AigcMesh.Models.Families.Gpt;
 /// layer norm and a linear head to next-token logits. Weights from N(0, 0.02); the projections into the residual
 /// stream from N(0, 0.02 / sqrt(2 * layers)) (GPT-2).
 /// </summary>
-public sealed class Gpt : LanguageModule
+public sealed partial class Gpt : LanguageModule
 {
     private readonly Embedding token_embedding;
     private readonly Embedding position_embedding;
@@ -35,12 +35,22 @@ public sealed class Gpt : LanguageModule
     }
 
     /// <summary>Next-token logits [B, T, V] for token ids [B, T] (T at most the context length).</summary>
-    public override Tensor forward(Tensor tokens)
+    public override Tensor forward(Tensor tokens) => head.forward(final_norm.forward(Residual(tokens)));
+
+    /// <summary>Logits [B, V] at one position per row: the head runs on those positions only.</summary>
+    internal override Tensor LastLogits(Tensor tokens, Tensor last)
+    {
+        var x = Residual(tokens);
+        return head.forward(final_norm.forward(x.gather(1, last.view(-1, 1, 1).expand(-1, 1, x.shape[2])).squeeze(1)));
+    }
+
+    /// <summary>The residual stream [B, T, d] after the last block.</summary>
+    private Tensor Residual(Tensor tokens)
     {
         var positions = arange(tokens.shape[1], dtype: ScalarType.Int64, device: tokens.device);
         var x = token_embedding.forward(tokens) + position_embedding.forward(positions);
         foreach (var block in blocks) x = block.forward(x);
-        return head.forward(final_norm.forward(x));
+        return x;
     }
 
     /// <summary>
@@ -68,7 +78,7 @@ public sealed class Gpt : LanguageModule
 }
 
 /// <summary>x + attention(norm(x)), then x + mlp(norm(x)).</summary>
-internal sealed class Block : Module<Tensor, Tensor>
+internal sealed partial class Block : Module<Tensor, Tensor>
 {
     private readonly LayerNorm attention_norm;
     private readonly CausalSelfAttention attention;
@@ -92,7 +102,7 @@ internal sealed class Block : Module<Tensor, Tensor>
 }
 
 /// <summary>Multi-head scaled dot-product attention where each position attends to itself and the positions before it.</summary>
-internal sealed class CausalSelfAttention : Module<Tensor, Tensor>
+internal sealed partial class CausalSelfAttention : Module<Tensor, Tensor>
 {
     private readonly Linear query_key_value;
     private readonly Linear projection;

@@ -51,6 +51,8 @@ public sealed class Lstm : LanguageModule
 
     internal override TokenStream OpenStream(Device device) => new RecurrentStream(this, device);
 
+    internal override BatchTokenStream OpenBatchStream(Device device) => new RecurrentBatchStream(this, device);
+
     internal override (double Nats, long Count) Score(long[] tokens, Device device)
     {
         using var stream = new RecurrentStream(this, device);
@@ -64,6 +66,76 @@ public sealed class Lstm : LanguageModule
             nats += cross_entropy(logits[0], targets, reduction: Reduction.Sum).item<float>();
         }
         return (nats, Math.Max(0, tokens.Length - 1));
+    }
+
+    /// <summary>
+    /// Many sequences, each with its own (h, c) as one row of the batch state [layers, B, hidden]: a step feeds every
+    /// row its last token in one pass; a new row's prompt runs alone from a zero state and its state joins the batch.
+    /// </summary>
+    private sealed class RecurrentBatchStream(Lstm model, Device device) : BatchTokenStream
+    {
+        private readonly List<int> _rows = [];                  // the batch state's row order
+        private readonly Dictionary<int, long> _next = [];      // each row's token to feed
+        private readonly Dictionary<int, long[]> _prompts = []; // rows that have not run yet
+        private Tensor? _h, _c;
+
+        public override void Add(int row, IReadOnlyList<int> prompt) => _prompts.Add(row, prompt.Select(t => (long)t).ToArray());
+
+        public override void Append(int row, int token) => _next[row] = token;
+
+        public override void Remove(int row)
+        {
+            if (_prompts.Remove(row)) return;
+            var at = _rows.IndexOf(row);
+            if (at < 0) return;
+            _rows.RemoveAt(at);
+            _next.Remove(row);
+            if (_rows.Count == 0)
+            {
+                SetState(null, null);
+                return;
+            }
+            using var scope = NewDisposeScope();
+            var keep = tensor(Enumerable.Range(0, _rows.Count + 1).Where(i => i != at).Select(i => (long)i).ToArray()).to(device);
+            SetState(_h!.index_select(1, keep), _c!.index_select(1, keep));
+        }
+
+        public override Dictionary<int, float[]> Logits()
+        {
+            using var scope = NewDisposeScope();
+            using var _ = no_grad();
+            var result = _rows.Count == 0 ? [] : PerRow(_rows, Step());
+            foreach (var (row, prompt) in _prompts)
+            {
+                var (logits, (h, c)) = model.forward(tensor(prompt, [1, prompt.Length]).to(device), null);
+                result[row] = PerRow([row], logits[0, -1])[row];
+                SetState(_h is null ? h : cat([_h, h], 1), _c is null ? c : cat([_c, c], 1));
+                _rows.Add(row);
+            }
+            _prompts.Clear();
+            return result;
+        }
+
+        public override void Dispose() => SetState(null, null);
+
+        /// <summary>Feeds every running row its next token: logits [B, V].</summary>
+        private Tensor Step()
+        {
+            var tokens = tensor(_rows.Select(r => _next[r]).ToArray(), [_rows.Count, 1]).to(device);
+            var (logits, (h, c)) = model.forward(tokens, (_h!, _c!));
+            SetState(h, c);
+            return logits[.., -1];
+        }
+
+        /// <summary>Keeps <paramref name="h"/> and <paramref name="c"/> past the caller's dispose scope and frees the old state.</summary>
+        private void SetState(Tensor? h, Tensor? c)
+        {
+            var (oldH, oldC) = (_h, _c);
+            _h = h?.DetachFromDisposeScope();
+            _c = c?.DetachFromDisposeScope();
+            if (!ReferenceEquals(oldH, _h)) oldH?.Dispose();
+            if (!ReferenceEquals(oldC, _c)) oldC?.Dispose();
+        }
     }
 
     /// <summary>Carries (h, c) from call to call: each new token costs one step of the recurrence.</summary>

@@ -1,0 +1,149 @@
+using System.Net;
+using System.Text.Json;
+using AigcMesh.Client;
+
+namespace AigcMesh.Cli.Tests;
+
+/// <summary>
+/// The client library's evaluation and leaderboard calls (and the CLI commands on them) against the evaluator's real
+/// endpoints through the gateway: every field the service sends is one the client names (nothing left in Extra).
+/// </summary>
+[Collection(CliMeshCollection.Name)]
+public sealed class The_client_against_the_evaluator(CliMesh mesh)
+{
+    [Fact]
+    public async Task Requests_follows_lists_and_ranks_evaluations_with_their_baselines()
+    {
+        using var client = mesh.Client();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        var ct = timeout.Token;
+        var dataset = await mesh.ImagesDatasetAsync();
+        var (runId, modelId) = await TrainTinyModelAsync(client, dataset, ct);
+
+        var accepted = await RetryWhileUnknownAsync(() => client.Evaluations.StartAsync(new EvaluateRequest(modelId, SampleCount: 32), ct), ct);
+        Assert.NotEqual(Guid.Empty, accepted.EvaluationId);
+        Assert.Equal(modelId, accepted.ModelId);
+        Assert.Equal("request", accepted.Trigger);
+        Assert.Equal(32, accepted.SampleCount);
+        Assert.False(accepted.IsFinished);
+        AssertAllFieldsNamed(accepted);
+
+        var done = await client.Evaluations.WaitAsync(accepted.EvaluationId, TimeSpan.FromMinutes(2), ct);
+        Assert.True(done.Status == EvaluationStatus.Completed, $"{done.Status}: {done.FailureReason}");
+        Assert.Equal(dataset, done.DatasetId);
+        Assert.Equal(runId, done.RunId);
+        Assert.Equal("dcgan", done.Family);
+        Assert.True(done.Metrics!["fd"] >= 0);
+        Assert.True(done.Baselines!["fd"] >= 0);
+        Assert.Equal("image", done.Notes!["kind"]);
+        Assert.NotNull(done.CompletedAt);
+        Assert.True(done.Seconds > 0);
+        AssertAllFieldsNamed(done);
+        var again = await client.Evaluations.GetAsync(done.EvaluationId, ct);
+        Assert.Equal((done.Status, done.CompletedAt, done.FailureReason), (again.Status, again.CompletedAt, again.FailureReason));
+        Assert.Equal(done.Metrics, again.Metrics);
+
+        var ofModel = await client.Evaluations.ListAsync(modelId, ct);
+        Assert.Contains(ofModel, e => e.EvaluationId == done.EvaluationId);
+        Assert.All(ofModel, e => Assert.Equal(modelId, e.ModelId));
+        Assert.All(ofModel, AssertAllFieldsNamed);
+        Assert.Equal(ofModel.OrderByDescending(e => e.CreatedAt).Select(e => e.EvaluationId), ofModel.Select(e => e.EvaluationId));
+        Assert.Contains(await client.Evaluations.ListAsync(cancellationToken: ct), e => e.EvaluationId == done.EvaluationId);
+
+        var board = await client.Leaderboards.GetAsync(dataset, cancellationToken: ct);
+        Assert.Equal(dataset, board.DatasetId);
+        Assert.Equal("fd", board.SortBy);
+        Assert.Equal("asc", board.Order);
+        AssertAllFieldsNamed(board);
+        var entry = Assert.Single(board.Entries, e => e.ModelId == modelId);
+        AssertAllFieldsNamed(entry);
+        Assert.Equal(runId, entry.RunId);
+        Assert.Equal(dataset, entry.DatasetId);
+        Assert.Equal("dcgan", entry.Family);
+        Assert.True(entry.Metrics.ContainsKey("fd") && entry.Baselines.ContainsKey("fd"));
+        Assert.Equal(Enumerable.Range(1, board.Entries.Count), board.Entries.Select(e => e.Rank));
+        Assert.Equal(board.Entries.OrderBy(e => e.Metrics.GetValueOrDefault("fd", double.MaxValue)).Select(e => e.ModelId), board.Entries.Select(e => e.ModelId));
+
+        var byPrecision = await client.Leaderboards.GetAsync(dataset, "precision", "desc", ct);
+        Assert.Equal(("precision", "desc"), (byPrecision.SortBy, byPrecision.Order));
+        var precisions = byPrecision.Entries.Where(e => e.Metrics.ContainsKey("precision")).Select(e => e.Metrics["precision"]).ToList();
+        Assert.Equal(precisions.OrderByDescending(p => p), precisions);
+
+        // The CLI on the same calls.
+        var evaluate = await mesh.RunAsync("evaluate", modelId.ToString(), "--samples", "16");
+        Assert.True(evaluate.ExitCode == 0, evaluate.ToString());
+        Assert.Contains("fd", evaluate.Output);
+        var leaderboard = await mesh.RunAsync("leaderboard", dataset, "--sort", "kid", "--desc", "--json");
+        Assert.True(leaderboard.ExitCode == 0, leaderboard.ToString());
+        var json = JsonDocument.Parse(leaderboard.Output).RootElement;
+        Assert.Equal("kid", json.GetProperty("sortBy").GetString());
+        Assert.Equal("desc", json.GetProperty("order").GetString());
+        Assert.Contains(json.GetProperty("entries").EnumerateArray(), e => e.GetProperty("modelId").GetGuid() == modelId);
+        var table = await mesh.RunAsync("leaderboard", dataset);
+        Assert.True(table.ExitCode == 0, table.ToString());
+        Assert.Contains(modelId.ToString(), table.Output);
+        Assert.Contains("baselines: ", table.Output);
+    }
+
+    [Fact]
+    public async Task Refusals_come_back_as_problem_details()
+    {
+        using var client = mesh.Client();
+        var tooFew = await Assert.ThrowsAsync<AigcApiException>(() => client.Evaluations.StartAsync(new EvaluateRequest(Guid.NewGuid(), SampleCount: 1)));
+        Assert.Equal(HttpStatusCode.BadRequest, tooFew.StatusCode);
+        Assert.True(tooFew.Problem!.Errors!.ContainsKey("sampleCount"), tooFew.Message);
+
+        var unknown = await Assert.ThrowsAsync<AigcApiException>(() => client.Evaluations.StartAsync(new EvaluateRequest(Guid.NewGuid())));
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        Assert.Equal("Unknown model", unknown.Problem!.Title);
+
+        var missing = await Assert.ThrowsAsync<AigcApiException>(() => client.Evaluations.GetAsync(Guid.NewGuid()));
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+
+        var badOrder = await Assert.ThrowsAsync<AigcApiException>(() => client.Leaderboards.GetAsync("any", "fd", "sideways"));
+        Assert.Equal(HttpStatusCode.BadRequest, badOrder.StatusCode);
+        Assert.True(badOrder.Problem!.Errors!.ContainsKey("order"), badOrder.Message);
+
+        var empty = await client.Leaderboards.GetAsync(new string('e', 64));
+        Assert.Empty(empty.Entries);
+
+        using var reader = mesh.Client(CliMesh.ReadKey);
+        var readOnly = await Assert.ThrowsAsync<AigcApiException>(() => reader.Evaluations.StartAsync(new EvaluateRequest(Guid.NewGuid())));
+        Assert.Equal(HttpStatusCode.Forbidden, readOnly.StatusCode);
+
+        var both = await mesh.RunAsync("leaderboard", "x", "--asc", "--desc");
+        Assert.Equal(ExitCodes.Usage, both.ExitCode);
+    }
+
+    private static async Task<(Guid RunId, Guid ModelId)> TrainTinyModelAsync(AigcClient client, string dataset, CancellationToken ct)
+    {
+        var hyperparameters = new Dictionary<string, string> { ["generator_width"] = "8", ["discriminator_width"] = "8", ["latent_size"] = "16", ["batch_size"] = "16" };
+        var run = await client.Runs.StartAsync(new StartRunRequest(dataset, "dcgan", hyperparameters, MaxSteps: 10, Seed: 11), ct);
+        await foreach (var _ in client.Runs.WatchAsync(run.Id, ct))
+        {
+        }
+        var info = await client.Runs.GetAsync(run.Id, ct);
+        Assert.True(info.Status == RunStatus.Completed && info.ModelId is not null, $"run {run.Id}: {info.Status} {info.Reason}");
+        return (run.Id, info.ModelId!.Value);
+    }
+
+    /// <summary>The evaluator learns of a model from ModelRegistered, which may reach it just after the run's completion reaches us.</summary>
+    private static async Task<T> RetryWhileUnknownAsync<T>(Func<Task<T>> call, CancellationToken ct)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (true)
+        {
+            try
+            {
+                return await call();
+            }
+            catch (AigcApiException e) when (e.StatusCode == HttpStatusCode.NotFound && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(200, ct);
+            }
+        }
+    }
+
+    private static void AssertAllFieldsNamed(ApiResource resource) =>
+        Assert.True(resource.Extra is null || resource.Extra.Count == 0, $"{resource.GetType().Name} does not name: {string.Join(", ", resource.Extra?.Keys.ToArray() ?? [])}");
+}
