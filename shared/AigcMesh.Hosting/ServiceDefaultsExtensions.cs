@@ -20,7 +20,7 @@ public static class ServiceDefaultsExtensions
 {
     /// <summary>
     /// The defaults every service starts with: Serilog structured console logs (with the correlation id),
-    /// OpenTelemetry tracing across HTTP and the bus, problem-details errors, health checks and the shared
+    /// OpenTelemetry tracing across HTTP and the bus (exported over OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set), problem-details errors, health checks and the shared
     /// artifact store.
     /// </summary>
     public static IHostApplicationBuilder AddServiceDefaults(this IHostApplicationBuilder builder, string serviceName)
@@ -37,18 +37,18 @@ public static class ServiceDefaultsExtensions
             .WriteTo.Console(outputTemplate:
                 "[{Timestamp:HH:mm:ss} {Level:u3}] {Service} {CorrelationId} {SourceContext}: {Message:lj}{NewLine}{Exception}"));
 
-        builder.Services.AddOpenTelemetry()
-            .ConfigureResource(r => r.AddService(serviceName))
-            .WithTracing(tracing =>
-            {
-                tracing.AddAspNetCoreInstrumentation()
+        // Traces are recorded only where they can go somewhere: with no OTLP endpoint configured, recording spans for
+        // every request (twice through the gateway) cost throughput and reached no one.
+        if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+        {
+            builder.Services.AddOpenTelemetry()
+                .ConfigureResource(r => r.AddService(serviceName))
+                .WithTracing(tracing => tracing
+                    .AddAspNetCoreInstrumentation()
                     .AddHttpClientInstrumentation()
-                    .AddSource(DiagnosticHeaders.DefaultListenerName);
-                if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
-                {
-                    tracing.AddOtlpExporter();
-                }
-            });
+                    .AddSource(DiagnosticHeaders.DefaultListenerName)
+                    .AddOtlpExporter());
+        }
 
         builder.Services.AddProblemDetails();
         builder.Services.ConfigureHttpJsonOptions(o =>
