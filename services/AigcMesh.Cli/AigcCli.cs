@@ -47,6 +47,8 @@ public static class AigcCli
         root.Subcommands.Add(ModelCommands.Build(environment));
         root.Subcommands.Add(GenerateCommand.Build(environment));
         root.Subcommands.Add(EvaluateCommands.BuildEvaluate(environment));
+        root.Subcommands.Add(EvaluateCommands.BuildEvaluations(environment));
+        root.Subcommands.Add(EvaluateCommands.BuildOptimise(environment));
         root.Subcommands.Add(EvaluateCommands.BuildLeaderboard(environment));
         root.Subcommands.Add(PipelineCommands.Build(environment));
         return root;

@@ -88,6 +88,10 @@ public sealed class EvaluationsClient(AigcClient client)
     public Task<IReadOnlyList<EvaluationInfo>> ListAsync(Guid? modelId = null, CancellationToken cancellationToken = default) =>
         client.GetAsync<IReadOnlyList<EvaluationInfo>>(modelId is { } id ? $"{Path}?modelId={id}" : Path, cancellationToken);
 
+    /// <summary>Best-of-n content optimisation (answered at once): the kept candidates with their scores, the filters and post-processing applied.</summary>
+    public Task<OptimiseResponse> OptimiseAsync(OptimiseRequest request, CancellationToken cancellationToken = default) =>
+        client.PostAsync<OptimiseResponse>($"{Path}/optimise", request, cancellationToken);
+
     public async Task<EvaluationInfo> WaitAsync(Guid evaluationId, TimeSpan timeout, CancellationToken cancellationToken = default)
     {
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

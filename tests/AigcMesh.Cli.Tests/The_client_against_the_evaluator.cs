@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using AigcMesh.Cli.Output;
 using AigcMesh.Client;
 
 namespace AigcMesh.Cli.Tests;
@@ -83,6 +84,34 @@ public sealed class The_client_against_the_evaluator(CliMesh mesh)
         Assert.True(table.ExitCode == 0, table.ToString());
         Assert.Contains(modelId.ToString(), table.Output);
         Assert.Contains("baselines: ", table.Output);
+        var listed = await mesh.RunAsync("evaluations", "list", "--model", modelId.ToString(), "--json");
+        Assert.True(listed.ExitCode == 0, listed.ToString());
+        Assert.Contains(JsonDocument.Parse(listed.Output).RootElement.EnumerateArray(), e => e.GetProperty("evaluationId").GetGuid() == done.EvaluationId);
+        var listedTable = await mesh.RunAsync("evaluations", "list");
+        Assert.True(listedTable.ExitCode == 0, listedTable.ToString());
+        Assert.Contains(done.EvaluationId.ToString(), listedTable.Output);
+
+        // Best-of-n on the same model (its feature network is the one the evaluation trained).
+        var optimised = await client.Evaluations.OptimiseAsync(new OptimiseRequest(modelId, Candidates: 8, Keep: 2, Seed: 3), ct);
+        AssertAllFieldsNamed(optimised);
+        Assert.Equal((modelId, "image", 8, 2), (optimised.ModelId, optimised.Kind, optimised.Candidates, optimised.Keep));
+        Assert.Equal(2, optimised.Best.Count);
+        Assert.All(optimised.Best, AssertAllFieldsNamed);
+        Assert.All(optimised.Best, i => Assert.False(string.IsNullOrEmpty(i.ArtifactId)));
+        Assert.Equal(optimised.Best.Select(i => i.Score).OrderByDescending(x => x), optimised.Best.Select(i => i.Score));
+        Assert.Equal(8, optimised.AllCandidates.Count);
+        Assert.True(optimised.MeanScoreBest >= optimised.MeanScoreAll, $"{optimised.MeanScoreBest} < {optimised.MeanScoreAll}");
+        AssertAllFieldsNamed(optimised.ContrastNormalisation!);
+        Assert.Equal(2, optimised.ContrastNormalisation!.Images);
+        var optimise = await mesh.RunAsync("optimise", modelId.ToString(), "--n", "8", "--k", "2", "--seed", "3");
+        Assert.True(optimise.ExitCode == 0, optimise.ToString());
+        Assert.Contains($"best 2 of 8 (image) by {optimised.Objective}", optimise.Output);
+        Assert.All(optimised.Best, i => Assert.Contains(Renderer.Format(i.Score), optimise.Output));
+        Assert.Contains("contrast normalisation: 2 image(s)", optimise.Output);
+        var optimiseJson = await mesh.RunAsync("optimise", modelId.ToString(), "--n", "8", "--k", "2", "--seed", "3", "--json");
+        Assert.True(optimiseJson.ExitCode == 0, optimiseJson.ToString());
+        Assert.Equal(optimised.Best.Select(i => i.Score),
+            JsonDocument.Parse(optimiseJson.Output).RootElement.GetProperty("best").EnumerateArray().Select(e => e.GetProperty("score").GetDouble()));
     }
 
     [Fact]
@@ -110,6 +139,18 @@ public sealed class The_client_against_the_evaluator(CliMesh mesh)
         using var reader = mesh.Client(CliMesh.ReadKey);
         var readOnly = await Assert.ThrowsAsync<AigcApiException>(() => reader.Evaluations.StartAsync(new EvaluateRequest(Guid.NewGuid())));
         Assert.Equal(HttpStatusCode.Forbidden, readOnly.StatusCode);
+
+        var unknownModel = Guid.NewGuid();
+        var notRegistered = await Assert.ThrowsAsync<AigcApiException>(() => client.Evaluations.OptimiseAsync(new OptimiseRequest(unknownModel, Candidates: 4, Keep: 2)));
+        Assert.Equal(HttpStatusCode.NotFound, notRegistered.StatusCode);
+        Assert.Equal("Unknown model", notRegistered.Problem!.Title);
+        var optimiseUnknown = await mesh.RunAsync("optimise", unknownModel.ToString(), "--n", "4", "--k", "2");
+        Assert.Equal(ExitCodes.ApiError, optimiseUnknown.ExitCode);
+        Assert.Contains("404 Unknown model", optimiseUnknown.Error);
+        Assert.Contains($"Model {unknownModel} is not registered with the evaluator.", optimiseUnknown.Error);
+        var keepTooMany = await mesh.RunAsync("optimise", unknownModel.ToString(), "--n", "2", "--k", "3");
+        Assert.Equal(ExitCodes.ApiError, keepTooMany.ExitCode);
+        Assert.Contains("keep:", keepTooMany.Error);
 
         var both = await mesh.RunAsync("leaderboard", "x", "--asc", "--desc");
         Assert.Equal(ExitCodes.Usage, both.ExitCode);

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 using System.Text.Json;
 using AigcMesh.Cli.Output;
 using AigcMesh.Client;
@@ -6,7 +7,7 @@ using Spectre.Console;
 
 namespace AigcMesh.Cli.Commands;
 
-/// <summary>aigc evaluate MODEL and aigc leaderboard DATASET.</summary>
+/// <summary>aigc evaluate MODEL, aigc evaluations list, aigc optimise MODEL and aigc leaderboard DATASET.</summary>
 public static class EvaluateCommands
 {
     public static Command BuildEvaluate(CliEnvironment environment)
@@ -39,6 +40,85 @@ public static class EvaluateCommands
                 context.Output.Line($"evaluation {evaluation.EvaluationId}: {evaluation.Status}{(evaluation.FailureReason is { } r ? $" ({r})" : "")}");
             }
             return evaluation.Failed ? ExitCodes.Failed : ExitCodes.Ok;
+        }));
+        return command;
+    }
+
+    public static Command BuildEvaluations(CliEnvironment environment)
+    {
+        var model = new Option<string?>("--model", "-m") { Description = "Only this model's evaluations" };
+        var list = new Command("list", "List evaluations, newest first") { model };
+        list.SetAction(AigcCli.Handler(environment, async context =>
+        {
+            var modelId = context.Get(model) is { } m ? Parsing.Id(m, "model") : (Guid?)null;
+            var evaluations = await context.Client.Evaluations.ListAsync(modelId, context.CancellationToken);
+            context.Output.Table(evaluations, "evaluationId", "modelId", "family", "status", "trigger", "sampleCount", "metrics", "createdAt");
+            return ExitCodes.Ok;
+        }));
+        return new Command("evaluations", "Evaluations of models") { list };
+    }
+
+    public static Command BuildOptimise(CliEnvironment environment)
+    {
+        var model = new Argument<string>("model") { Description = "Model id" };
+        var candidates = new Option<int>("--n", "-n") { Description = "How many candidates to generate", DefaultValueFactory = _ => 16 };
+        var keep = new Option<int>("--k", "-k") { Description = "How many of the best to keep", DefaultValueFactory = _ => 4 };
+        var seed = new Option<long>("--seed") { Description = "Seed (same seed, same candidates)", DefaultValueFactory = _ => 0 };
+        var objective = new Option<string?>("--objective") { Description = "What to score by (the service's default for the model's kind when absent)" };
+        var label = new Option<int?>("--class") { Description = "Images: class label (class-conditional models)" };
+        var noContrast = new Option<bool>("--no-contrast") { Description = "Images: skip the per-image contrast normalisation" };
+        var prompt = new Option<string?>("--prompt") { Description = "Text: the prompt (required for text models)" };
+        var maxTokens = new Option<int>("--max-tokens") { Description = "Text: maximum new tokens", DefaultValueFactory = _ => 48 };
+        var temperature = new Option<double>("--temperature", "-t") { Description = "Text: sampling temperature", DefaultValueFactory = _ => 1.0 };
+        var block = new Option<string[]>("--block") { Description = "Text: reject candidates containing this word (repeatable)" };
+        var output = new Option<string?>("--out", "-o") { Description = "Text: folder to write the kept texts to (best-00.txt, ...)" };
+        var command = new Command("optimise", "Best-of-n: generate n candidates, filter and score them, keep the best k")
+        {
+            model, candidates, keep, seed, objective, label, noContrast, prompt, maxTokens, temperature, block, output,
+        };
+        command.SetAction(AigcCli.Handler(environment, async context =>
+        {
+            var request = new OptimiseRequest(Parsing.Id(context.Get(model), "model"), context.Get(candidates), context.Get(keep), context.Get(seed), context.Get(objective),
+                context.Get(label), !context.Get(noContrast), context.Get(prompt), context.Get(maxTokens), context.Get(temperature),
+                context.Get(block) is { Length: > 0 } b ? b : null);
+            var result = await context.Client.Evaluations.OptimiseAsync(request, context.CancellationToken);
+            var files = new List<string>();
+            if (context.Get(output) is { } folder && result.Best.Any(i => i.Text is not null))
+            {
+                var path = environment.ResolvePath(folder);
+                Directory.CreateDirectory(path);
+                for (var i = 0; i < result.Best.Count; i++)
+                {
+                    var file = Path.Combine(path, $"best-{i:00}.txt");
+                    await File.WriteAllTextAsync(file, (request.Prompt ?? "") + result.Best[i].Text, context.CancellationToken);
+                    files.Add(file);
+                }
+            }
+            if (context.Output.IsJson)
+            {
+                context.Output.WriteJson(result);
+                return ExitCodes.Ok;
+            }
+            var table = new Table().Border(TableBorder.Rounded)
+                .Title(Markup.Escape($"best {result.Best.Count} of {result.Candidates} ({result.Kind}) by {result.Objective}"));
+            table.AddColumn("rank").AddColumn("candidate").AddColumn("seed").AddColumn("score").AddColumn(result.Kind == "text" ? "text" : "artifact");
+            for (var i = 0; i < result.Best.Count; i++)
+            {
+                var item = result.Best[i];
+                var content = item.Text is { } t ? (t.Length > 60 ? t[..60] + "…" : t).ReplaceLineEndings(" ") : item.ArtifactId ?? "";
+                table.AddRow(new[] { (i + 1).ToString(CultureInfo.InvariantCulture), item.Index.ToString(CultureInfo.InvariantCulture),
+                    item.Seed.ToString(CultureInfo.InvariantCulture), Renderer.Format(item.Score), content }.Select(Markup.Escape).ToArray());
+            }
+            context.Output.Console.Write(table);
+            context.Output.Line($"mean score: all {Renderer.Format(result.MeanScoreAll)}, kept {Renderer.Format(result.MeanScoreBest)}");
+            var filtered = result.Filtered.Where(f => f.Value > 0).Select(f => $"{f.Key} {f.Value}").ToList();
+            context.Output.Line($"filtered: {(filtered.Count > 0 ? string.Join(", ", filtered) : "none")}");
+            if (result.ContrastNormalisation is { } contrast)
+            {
+                context.Output.Line($"contrast normalisation: {contrast.Images} image(s), mean std {Renderer.Format(contrast.MeanStdBefore)} -> {Renderer.Format(contrast.MeanStdAfter)}");
+            }
+            if (files.Count > 0) context.Output.Line($"{files.Count} text(s) in {environment.ResolvePath(context.Get(output)!)}");
+            return ExitCodes.Ok;
         }));
         return command;
     }
