@@ -115,6 +115,46 @@ public sealed class The_client_against_the_evaluator(CliMesh mesh)
     }
 
     [Fact]
+    public async Task Optimises_a_text_model_and_writes_the_kept_texts()
+    {
+        using var client = mesh.Client();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        var ct = timeout.Token;
+        var import = await mesh.RunAsync("datasets", "import", "--builtin", "text", "--json");
+        Assert.True(import.ExitCode == 0, import.ToString());
+        var dataset = JsonDocument.Parse(import.Output).RootElement.GetProperty("datasetId").GetString()!;
+        var hyperparameters = new Dictionary<string, string> { ["layers"] = "1", ["embedding_size"] = "8", ["hidden_size"] = "16", ["context_length"] = "16", ["batch_size"] = "8" };
+        var run = await client.Runs.StartAsync(new StartRunRequest(dataset, "lstm", hyperparameters, MaxSteps: 5, Seed: 5), ct);
+        await foreach (var _ in client.Runs.WatchAsync(run.Id, ct))
+        {
+        }
+        var info = await client.Runs.GetAsync(run.Id, ct);
+        Assert.True(info.Status == RunStatus.Completed && info.ModelId is { } m, $"run {run.Id}: {info.Status} {info.Reason}");
+        var modelId = info.ModelId!.Value;
+
+        var request = new OptimiseRequest(modelId, Candidates: 6, Keep: 2, Seed: 1, Objective: "likelihood", Prompt: "The ", MaxNewTokens: 8);
+        var optimised = await RetryWhileUnknownAsync(() => client.Evaluations.OptimiseAsync(request, ct), ct);
+        AssertAllFieldsNamed(optimised);
+        Assert.Equal(("text", "likelihood", 6), (optimised.Kind, optimised.Objective, optimised.AllCandidates.Count));
+        Assert.Null(optimised.ContrastNormalisation);
+        Assert.InRange(optimised.Best.Count, 1, 2);
+        Assert.All(optimised.Best, i => Assert.NotNull(i.Text));
+        Assert.Equal(optimised.Best.Select(i => i.Score).OrderByDescending(x => x), optimised.Best.Select(i => i.Score));
+
+        var cli = await mesh.RunAsync("optimise", modelId.ToString(), "--n", "6", "--k", "2", "--seed", "1", "--objective", "likelihood",
+            "--prompt", "The ", "--max-tokens", "8", "-o", "optimised-text");
+        Assert.True(cli.ExitCode == 0, cli.ToString());
+        Assert.Contains($"best {optimised.Best.Count} of 6 (text) by likelihood", cli.Output);
+        Assert.Contains("filtered: ", cli.Output);
+        var files = Directory.GetFiles(Path.Combine(mesh.WorkingDirectory.Path, "optimised-text"), "best-*.txt").Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(optimised.Best.Select(i => "The " + i.Text), files.Select(File.ReadAllText));
+
+        var badObjective = await mesh.RunAsync("optimise", modelId.ToString(), "--n", "4", "--k", "2", "--objective", "realism", "--prompt", "The ");
+        Assert.Equal(ExitCodes.ApiError, badObjective.ExitCode);
+        Assert.Contains("objective:", badObjective.Error);
+    }
+
+    [Fact]
     public async Task Refusals_come_back_as_problem_details()
     {
         using var client = mesh.Client();
