@@ -1,4 +1,3 @@
-using System.Text.Json.Serialization;
 using AigcMesh.Dataset.Api;
 using AigcMesh.Dataset.Consumers;
 using AigcMesh.Dataset.Data;
@@ -28,10 +27,6 @@ public static class DatasetServiceModule
         builder.Services.AddSingleton<RunUsageTracker>();
         builder.Services.AddSingleton<DatasetDeletion>();
         builder.Services.AddSingleton<UploadReceiver>();
-        builder.Services.ConfigureHttpJsonOptions(o =>
-        {
-            if (!o.SerializerOptions.Converters.OfType<JsonStringEnumConverter>().Any()) o.SerializerOptions.Converters.Add(new JsonStringEnumConverter());
-        });
         return builder;
     }
 

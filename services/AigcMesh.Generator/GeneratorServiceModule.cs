@@ -17,7 +17,6 @@ public static class GeneratorServiceModule
     {
         builder.AddServiceDatabase<GeneratorDbContext>("generator.db");
         builder.Services.Configure<GeneratorOptions>(builder.Configuration.GetSection(GeneratorOptions.Section));
-        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
 
         // Registry (event-carried state) and the HTTP side.
         builder.Services.AddSingleton<ModelRegistry>();

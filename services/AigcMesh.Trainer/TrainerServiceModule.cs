@@ -1,4 +1,3 @@
-using System.Text.Json.Serialization;
 using AigcMesh.Hosting;
 using AigcMesh.Trainer.Api;
 using AigcMesh.Trainer.Consumers;
@@ -31,7 +30,6 @@ public static class TrainerServiceModule
         builder.Services.AddSingleton<RunHost>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<RunHost>());
         builder.Services.AddHostedService<StaleRunSweeper>();
-        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         return builder;
     }
 
