@@ -8,7 +8,6 @@ using AigcMesh.Models;
 using AigcMesh.Storage;
 using AigcMesh.Testing;
 using AigcMesh.Trainer;
-using AigcMesh.Trainer.Leases;
 using AigcMesh.Trainer.Runs;
 
 namespace AigcMesh.Benchmarks.Trainer;
