@@ -88,6 +88,9 @@ internal static class ProcessMemory
     /// <summary>The peak resident set since the last reset (VmHWM), KiB.</summary>
     public static long PeakKiB() => StatusKiB("VmHWM:");
 
+    /// <summary>The resident set's anonymous part (heaps, stacks: RssAnon) and its file-backed part (mapped code and data: RssFile), KiB.</summary>
+    public static (long AnonKiB, long FileKiB) ResidentPartsKiB() => (StatusKiB("RssAnon:"), StatusKiB("RssFile:"));
+
     private static long StatusKiB(string field)
     {
         var line = File.Exists("/proc/self/status") ? File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith(field, StringComparison.Ordinal)) : null;
@@ -106,6 +109,21 @@ internal static class ProcessMemory
         {
             var info = mallinfo2();
             return (long)(info.uordblks + info.hblkhd);
+        }
+        catch (Exception e) when (e is EntryPointNotFoundException or DllNotFoundException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Bytes glibc malloc holds from the system (heaps of all arenas and mmapped chunks), in use or free; null off glibc.</summary>
+    public static long? NativeHeldBytes()
+    {
+        if (!OperatingSystem.IsLinux()) return null;
+        try
+        {
+            var info = mallinfo2();
+            return (long)(info.arena + info.hblkhd);
         }
         catch (Exception e) when (e is EntryPointNotFoundException or DllNotFoundException)
         {

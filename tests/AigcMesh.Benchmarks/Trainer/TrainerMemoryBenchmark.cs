@@ -139,12 +139,15 @@ public sealed class TrainerMemoryBenchmark : IBenchmark
     private static void Print(List<Sample> samples)
     {
         Console.WriteLine();
-        Console.WriteLine($"{"time",7} {"step",8} {"RSS MiB",8} {"managed MiB",11} {"native MiB",10} {"live tensors",12}   (native: glibc malloc in use; live tensors: on the training thread at the last progress event)");
+        Console.WriteLine($"{"time",7} {"step",8} {"RSS MiB",8} {"anon",6} {"file",6} {"managed MiB",11} {"native MiB",10} {"held",6} {"live tensors",12}");
+        Console.WriteLine("  (RSS = anon (heaps) + file (mapped libraries); managed: GC heap in use; native: glibc malloc in use (libtorch's tensors), " +
+            "held: what malloc holds from the system, in use or free; live tensors: on the training thread at the last progress event)");
         var marks = new[] { 5, 10, 30, 60, 90, 120, 180, 240, 300, 360, 420, 480, 540, 600, 900, 1200, 1800, 2400, 3000, 3600 };
         foreach (var mark in marks.Select(m => TimeSpan.FromSeconds(m)).Where(m => m < samples[^1].Time).Append(samples[^1].Time))
         {
             var s = samples.First(x => x.Time >= mark);
-            Console.WriteLine($"{Clock(s.Time),7} {s.Step,8:N0} {Mib(s.RssBytes),8:F0} {Mib(s.ManagedBytes),11:F1} {(s.NativeBytes is { } n ? Mib(n).ToString("F1", CultureInfo.InvariantCulture) : "n/a"),10} {s.LiveTensors,12:N0}");
+            Console.WriteLine($"{Clock(s.Time),7} {s.Step,8:N0} {Mib(s.RssBytes),8:F0} {Mib(s.AnonBytes),6:F0} {Mib(s.FileBytes),6:F0} {Mib(s.ManagedBytes),11:F1} " +
+                $"{(s.NativeBytes is { } n ? Mib(n).ToString("F1", CultureInfo.InvariantCulture) : "n/a"),10} {(s.NativeHeldBytes is { } h ? Mib(h).ToString("F0", CultureInfo.InvariantCulture) : "n/a"),6} {s.LiveTensors,12:N0}");
         }
     }
 
@@ -165,8 +168,9 @@ public sealed class TrainerMemoryBenchmark : IBenchmark
         Console.WriteLine($"RSS at {atMinute.Time.TotalSeconds:F0} s: {Mib(atMinute.RssBytes):F1} MiB (the first minute's sampled peak {Mib(firstMinutePeak):F1} MiB)");
         Console.WriteLine($"peak RSS after the first minute: {Mib(peak):F1} MiB ({(peakAfterFirstMinute is null ? "sampled; VmHWM could not be reset" : $"VmHWM since 60 s; sampled peak {Mib(sampledPeak):F1} MiB")})");
         Console.WriteLine($"growth per minute after the first minute (least squares): RSS {Slope(later, s => s.RssBytes):+0.00;-0.00} MiB/min, " +
+            $"anon {Slope(later, s => s.AnonBytes):+0.00;-0.00} MiB/min, file {Slope(later, s => s.FileBytes):+0.00;-0.00} MiB/min, " +
             $"managed {Slope(later, s => s.ManagedBytes):+0.00;-0.00} MiB/min, " +
-            (later.All(s => s.NativeBytes is not null) ? $"native {Slope(later, s => s.NativeBytes!.Value):+0.00;-0.00} MiB/min, " : "") +
+            (later.All(s => s.NativeBytes is not null) ? $"native {Slope(later, s => s.NativeBytes!.Value):+0.00;-0.00} MiB/min (held {Slope(later, s => s.NativeHeldBytes ?? 0):+0.00;-0.00}), " : "") +
             $"live tensors {atMinute.LiveTensors:N0} at 60 s, {later[^1].LiveTensors:N0} at the end");
         Console.WriteLine($"goal: peak RSS after the first minute / RSS at 60 s <= {Goal:F2}: {ratio:F3} ({(ratio <= Goal ? "met" : "NOT met")})");
         return true;
@@ -186,10 +190,15 @@ public sealed class TrainerMemoryBenchmark : IBenchmark
 
     private static string Clock(TimeSpan t) => $"{(int)t.TotalMinutes}:{t.Seconds:00}";
 
-    private sealed record Sample(TimeSpan Time, int Step, long RssBytes, long ManagedBytes, long? NativeBytes, long LiveTensors)
+    private sealed record Sample(TimeSpan Time, int Step, long RssBytes, long AnonBytes, long FileBytes, long ManagedBytes, long? NativeBytes, long? NativeHeldBytes,
+        long LiveTensors)
     {
-        public static Sample Take(TimeSpan time, CountingSink sink) =>
-            new(time, sink.Step, ProcessMemory.ResidentKiB() * 1024, GC.GetTotalMemory(false), ProcessMemory.NativeInUseBytes(), sink.LiveTensors);
+        public static Sample Take(TimeSpan time, CountingSink sink)
+        {
+            var (anon, file) = ProcessMemory.ResidentPartsKiB();
+            return new(time, sink.Step, ProcessMemory.ResidentKiB() * 1024, anon * 1024, file * 1024, GC.GetTotalMemory(false),
+                ProcessMemory.NativeInUseBytes(), ProcessMemory.NativeHeldBytes(), sink.LiveTensors);
+        }
     }
 
     /// <summary>Publishes nothing and keeps nothing (RunHost's queue empties as it publishes): counts, and notes the live tensors.</summary>
