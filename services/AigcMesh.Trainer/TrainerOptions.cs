@@ -35,6 +35,12 @@ public sealed class TrainerOptions
     /// <summary>Seconds between checkpoints.</summary>
     public double CheckpointSeconds { get; set; } = 120;
 
+    /// <summary>
+    /// Seconds between handing the native heap's free pages back to the system (malloc_trim) during a run, so that its
+    /// resident memory stays flat (0: never).
+    /// </summary>
+    public double MemoryTrimSeconds { get; set; } = 10;
+
     /// <summary>Also checkpoint every this many steps (0: by time only).</summary>
     public int CheckpointEverySteps { get; set; }
 

@@ -30,6 +30,28 @@ public static class TorchRuntime
     [DllImport("libc", CharSet = CharSet.Ansi, BestFitMapping = false, ThrowOnUnmappableChar = true)]
     private static extern int setenv(string name, string value, int overwrite);
 
+    /// <summary>
+    /// Hands the native heap's free pages back to the system (glibc's malloc_trim; nothing elsewhere). libtorch's CPU
+    /// tensors come from malloc, which keeps freed memory for reuse: over a long run the memory it held grew by ~120 MiB
+    /// over the ~170 MiB in use (trainer-memory benchmark, GPT), and the resident set with it. Returns false where not available.
+    /// </summary>
+    public static bool ReleaseFreeNativeMemory()
+    {
+        if (!OperatingSystem.IsLinux()) return false;
+        try
+        {
+            _ = malloc_trim(0);
+            return true;
+        }
+        catch (Exception e) when (e is EntryPointNotFoundException or DllNotFoundException)
+        {
+            return false;
+        }
+    }
+
+    [DllImport("libc")]
+    private static extern int malloc_trim(nuint pad);
+
     /// <summary>CUDA when TorchSharp reports it and the caller allows it, else CPU.</summary>
     public static Device SelectDevice(bool allowCuda = true)
     {

@@ -80,6 +80,7 @@ public sealed class RunExecution(ArtifactStore store, TrainerOptions options, st
         var lastSnapshot = TimeSpan.Zero;
         var lastCheckpoint = TimeSpan.Zero;
         var lastCheckpointStep = step;
+        var lastTrim = TimeSpan.Zero;
         var windowStart = (Time: TimeSpan.Zero, Step: step);
         var stepsCounter = TrainerMetrics.Steps.WithLabels(command.Family);
         var rateGauge = TrainerMetrics.StepsPerSecond.WithLabels(command.RunId.ToString(), command.Family);
@@ -117,6 +118,12 @@ public sealed class RunExecution(ArtifactStore store, TrainerOptions options, st
                     if (Checkpoint(trainer, lease, Trained()) is null) control.Stop(StopKind.LeaseLost, "another trainer took the run over");
                     lastCheckpoint = now;
                     lastCheckpointStep = step;
+                }
+                if (options.MemoryTrimSeconds > 0 && now - lastTrim >= TimeSpan.FromSeconds(options.MemoryTrimSeconds))
+                {
+                    // malloc keeps the freed tensors' memory; without this the resident set crept up ~10 MiB/min (trainer-memory).
+                    TorchRuntime.ReleaseFreeNativeMemory();
+                    lastTrim = now;
                 }
             }
 
