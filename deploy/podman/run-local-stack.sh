@@ -136,8 +136,12 @@ smoke() {
   log "generate 4 images"
   local model generated
   model="$(jq -r .modelId <<< "$after")"
+  # The generator learns of the model from ModelRegistered (its own registry): wait until it lists it.
+  known() { api GET /api/generations/models | jq -e --arg m "$model" 'any(.[]; .modelId == $m)' > /dev/null; }
+  await 60 "the generator knowing model $model" known
   generated="$(api POST /api/generations "{\"modelId\":\"$model\",\"images\":{\"count\":4,\"seed\":1}}")"
-  jq -c '{images: (.images // [] | length), grid: (.grid != null), keys: keys}' <<< "$generated"
+  [ "$(jq '.images | length' <<< "$generated" 2>/dev/null)" = 4 ] || { echo "generation failed: $generated" >&2; exit 1; }
+  log "generated $(jq -c '{images: (.images | length), worker, modelMilliseconds}' <<< "$generated")"
   log "smoke test passed"
 }
 
