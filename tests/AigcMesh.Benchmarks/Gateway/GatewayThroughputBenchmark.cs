@@ -108,7 +108,7 @@ public sealed partial class GatewayThroughputBenchmark : IBenchmark
         Console.WriteLine($"p50: direct {best["direct"].P50Ms:F2} ms, gateway {best["gateway"].P50Ms:F2} ms");
         Console.WriteLine($"p99 added by the gateway: {best["gateway"].P99Ms - best["direct"].P99Ms:F2} ms");
         var cpu = results.GroupBy(r => r.Path).ToDictionary(g => g.Key, g => Median(g.Select(r => r.Result.CpuUsPerRequest)));
-        Console.WriteLine($"CPU per request in this process (medians): direct {cpu["direct"]:F0} us, gateway {cpu["gateway"]:F0} us (the gateway's own share {cpu["gateway"] - cpu["direct"]:F0} us)");
+        Console.WriteLine($"CPU per request in this process (medians): direct {cpu["direct"]:F0} us, gateway {cpu["gateway"]:F0} us (the gateway's own share {cpu["gateway"] - cpu["direct"]:F0} us; direct/gateway {cpu["direct"] / cpu["gateway"]:F2}, the throughput ratio if this process alone were CPU-bound)");
         return results.Any(r => r.Result.Errors > 0) ? 1 : 0;
     }
 
