@@ -116,6 +116,60 @@ public sealed class The_compose_files
         Assert.Null(cpu["deploy"]);
     }
 
+    [Theory]
+    [InlineData(null)]
+    [InlineData("docker-compose.gpu.yml")]
+    public void Give_trainers_a_stop_grace_period_long_enough_to_checkpoint_and_hand_their_runs_back(string? overrideFile)
+    {
+        // docker stops a container with SIGTERM, then SIGKILL after stop_grace_period (default 10 s): less than the
+        // trainer's own shutdown, in which its runs checkpoint and go back to the queue.
+        var trainer = Resolved(overrideFile is null ? [] : [overrideFile])["services"]!["trainer"]!;
+        var grace = Duration(trainer["stop_grace_period"]!.GetValue<string>());
+        Assert.True(grace >= TimeSpan.FromSeconds(2 * The_kubernetes_manifests.TrainerShutdownSeconds), $"stop_grace_period {grace}");
+    }
+
+    [Fact]
+    public void Pass_docker_compose_config_validation_with_the_podman_override_which_changes_only_the_broker_image()
+    {
+        var plain = Resolved();
+        var podman = Resolved("deploy/podman/docker-compose.podman.yml");
+        Assert.StartsWith("localhost/aigcmesh-standin/rabbitmq:", podman["services"]!["rabbitmq"]!["image"]!.GetValue<string>());
+        podman["services"]!["rabbitmq"]!["image"] = plain["services"]!["rabbitmq"]!["image"]!.GetValue<string>();
+        // With an override file docker-compose lists a service's volumes in another order.
+        Assert.Equal(VolumesSorted(plain).ToJsonString(), VolumesSorted(podman).ToJsonString());
+    }
+
+    private static JsonNode VolumesSorted(JsonNode config)
+    {
+        foreach (var (_, service) in config["services"]!.AsObject())
+        {
+            if (service!["volumes"] is JsonArray volumes)
+            {
+                service["volumes"] = new JsonArray([.. volumes.Select(v => v!.DeepClone()).OrderBy(v => v.ToJsonString(), StringComparer.Ordinal)]);
+            }
+        }
+        return config;
+    }
+
+    /// <summary>A compose duration: "90s", "1m30s", "2m", "1h".</summary>
+    private static TimeSpan Duration(string text)
+    {
+        var total = TimeSpan.Zero;
+        foreach (System.Text.RegularExpressions.Match part in System.Text.RegularExpressions.Regex.Matches(text, @"(\d+(?:\.\d+)?)(ms|us|h|m|s)"))
+        {
+            var value = double.Parse(part.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+            total += part.Groups[2].Value switch
+            {
+                "h" => TimeSpan.FromHours(value),
+                "m" => TimeSpan.FromMinutes(value),
+                "s" => TimeSpan.FromSeconds(value),
+                "ms" => TimeSpan.FromMilliseconds(value),
+                _ => TimeSpan.FromMicroseconds(value),
+            };
+        }
+        return total;
+    }
+
     private static JsonNode Single(JsonArray array) => Assert.Single(array)!;
 
     /// <summary>A volume entry, short ("source:target[:mode]") or long syntax.</summary>

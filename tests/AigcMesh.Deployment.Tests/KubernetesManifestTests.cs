@@ -118,6 +118,46 @@ public sealed class The_kubernetes_manifests
         Assert.Contains("consumer_timeout", documents.Single(d => d.Kind == "RabbitmqCluster").Json["spec"]!["rabbitmq"]!["additionalConfig"]!.GetValue<string>());
     }
 
+    /// <summary>
+    /// The trainer's host stops within its shutdown timeout (.NET's default, 30 s), of which it gives its runs up to
+    /// 20 s to finish the step, checkpoint and go back to the queue (RunHost.StoppingAsync). A pod that KEDA scales
+    /// down must get that whole time after SIGTERM, and a margin for writing the checkpoint and publishing.
+    /// </summary>
+    public const int TrainerShutdownSeconds = 30;
+
+    [Fact]
+    public void Give_a_trainer_that_is_scaled_down_the_time_to_checkpoint_and_hand_its_run_back()
+    {
+        var pod = All().Single(d => d.Kind == "Deployment" && d.Name == "trainer").Json["spec"]!["template"]!["spec"]!;
+        var grace = pod["terminationGracePeriodSeconds"]!.GetValue<long>();
+        // A preStop hook runs before SIGTERM and spends the same grace period.
+        var preStop = pod["containers"]![0]!["lifecycle"]?["preStop"];
+        var preStopSeconds = preStop?["sleep"]?["seconds"]?.GetValue<long>() ?? 0;
+        Assert.True(preStop is null || preStop["sleep"] is not null, "a preStop other than a sleep has no known length");
+        Assert.True(grace - preStopSeconds >= 2 * TrainerShutdownSeconds,
+            $"terminationGracePeriodSeconds {grace} (preStop {preStopSeconds} s) leaves the trainer less than {2 * TrainerShutdownSeconds} s after SIGTERM");
+    }
+
+    [Fact]
+    public void Scale_trainers_down_slowly_and_one_pod_at_a_time()
+    {
+        var spec = All().Single(d => d.Kind == "ScaledObject" && d.Name == "trainer").Json["spec"]!;
+        // cooldownPeriod only governs the last replica (scale to zero); between 1 and N the HPA's behavior decides.
+        Assert.True(spec["cooldownPeriod"]!.GetValue<long>() >= 300);
+        var scaleDown = spec["advanced"]!["horizontalPodAutoscalerConfig"]!["behavior"]!["scaleDown"]!;
+        Assert.True(scaleDown["stabilizationWindowSeconds"]!.GetValue<long>() >= 300,
+            "a queue that empties for a moment (runs just taken) must not remove trainers at once");
+        var policies = scaleDown["policies"]!.AsArray();
+        Assert.NotEmpty(policies);
+        foreach (var policy in policies)
+        {
+            Assert.Equal("Pods", policy!["type"]!.GetValue<string>());
+            Assert.Equal(1, policy["value"]!.GetValue<long>());
+            Assert.True(policy["periodSeconds"]!.GetValue<long>() >= 2 * TrainerShutdownSeconds,
+                "the next trainer goes only after the last one has handed its run back");
+        }
+    }
+
     [Fact]
     public void Refer_only_to_claims_config_maps_and_secrets_that_exist()
     {

@@ -14,6 +14,7 @@ public sealed class Mesh : IAsyncDisposable
 {
     private readonly TempDirectory root = new();
     private readonly Dictionary<string, ServiceProcess> services = new();
+    private readonly Dictionary<string, Func<ServiceProcess>> starters = new();
 
     private Mesh(Broker broker)
     {
@@ -112,7 +113,16 @@ public sealed class Mesh : IAsyncDisposable
         settings["Messaging__RabbitMqUrl"] = Broker.Url;
         settings["Storage__DataDirectory"] = Path.Combine(root.Path, dataFolder);
         settings["Storage__ArtifactDirectory"] = ArtifactDirectory;
-        services[name] = ServiceProcess.Start(name, project, port, settings, LogDirectory);
+        starters[name] = () => ServiceProcess.Start(name, project, port, settings, LogDirectory);
+        services[name] = starters[name]();
+    }
+
+    /// <summary>Starts a backend service again as a new process, with the same settings and port, and waits until it is ready.</summary>
+    public async Task RestartAsync(string name, TimeSpan timeout)
+    {
+        await services[name].DisposeAsync();
+        services[name] = starters[name]();
+        await services[name].WaitReadyAsync(Http, timeout);
     }
 
     public async Task WaitAllReadyAsync(TimeSpan timeout) =>

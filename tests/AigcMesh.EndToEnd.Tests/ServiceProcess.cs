@@ -29,6 +29,7 @@ public sealed class ServiceProcess : IAsyncDisposable
     public Uri Address => new($"http://127.0.0.1:{Port}/");
     public int ProcessId => process.Id;
     public bool HasExited => process.HasExited;
+    public int? ExitCode => process.HasExited ? process.ExitCode : null;
 
     public static ServiceProcess Start(string name, string project, int port, IReadOnlyDictionary<string, string> environment, string logDirectory)
     {

@@ -14,6 +14,7 @@ namespace AigcMesh.EndToEnd.Tests;
 public sealed class The_stack_as_separate_processes(ITestOutputHelper output) : IAsyncLifetime
 {
     private const int MaxSteps = 120;
+    private const int GracefulRunSteps = 240;
     private const int PipelineSteps = 30;
     private const int ImportedImages = 600;
     private static readonly byte[] PngSignature = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A];
@@ -84,6 +85,9 @@ public sealed class The_stack_as_separate_processes(ITestOutputHelper output) : 
         Assert.Equal(MaxSteps, resumed["step"]!.GetValue<int>());
         Log($"run {victimRun} finished on trainer-a, resumed from step {resumed["resumedFromStep"]}");
 
+        // Graceful: a trainer stopped with SIGTERM (docker stop, a KEDA scale-down) checkpoints the step it is on and hands its run back.
+        await StopABusyTrainerGracefullyAsync(datasetId);
+
         // The one-call pipeline, started now that the trainer is free: it trains while the checks below go on.
         var (pipelineId, pipelineEvents) = await StartPipelineAsync();
         await using var pipelineStream = pipelineEvents;
@@ -116,6 +120,47 @@ public sealed class The_stack_as_separate_processes(ITestOutputHelper output) : 
         await CheckPipelineAsync(pipelineId, pipelineEvents);
 
         Assert.All(mesh.Services.Where(s => s.Name != "trainer-b"), s => Assert.False(s.HasExited, s.Name));
+    }
+
+    /// <summary>
+    /// trainer-b comes back (a new process); a third run starts; the trainer that takes it gets SIGTERM mid-run. It must
+    /// exit by itself well within the grace period, having checkpointed the step it was on and handed the run back,
+    /// and the run must finish on a trainer from exactly that step: no step is lost, unlike after the SIGKILL above.
+    /// </summary>
+    private async Task StopABusyTrainerGracefullyAsync(string datasetId)
+    {
+        await mesh.RestartAsync("trainer-b", TimeSpan.FromSeconds(120));
+        await mesh.WaitForAsync("two trainers consuming start-training", async () => (await broker.QueuesAsync()).GetValueOrDefault("start-training"),
+            q => q.Consumers == 2, TimeSpan.FromSeconds(60));
+        var runC = await StartRunAsync(datasetId, seed: 3, GracefulRunSteps);
+        var busy = await mesh.WaitForAsync("run C training", () => RunAsync(runC),
+            r => Status(r) == "running" && r["step"]?.GetValue<int>() >= 5, TimeSpan.FromSeconds(90));
+        var owner = busy["trainerId"]!.GetValue<string>();
+        var stepSeen = busy["step"]!.GetValue<int>();
+        var grace = TimeSpan.FromSeconds(60);
+        var stopping = Stopwatch.StartNew();
+        await mesh[owner].StopAsync(grace);
+        var stopped = stopping.Elapsed;
+        var ownerLog = mesh[owner].Tail();
+        Log($"{owner} stopped with SIGTERM at step {stepSeen}+ of run C: exited with {mesh[owner].ExitCode} after {stopped.TotalSeconds:F1} s");
+        Assert.True(stopped < grace - TimeSpan.FromSeconds(5), $"{owner} did not exit by itself within {grace}:{Environment.NewLine}{ownerLog}");
+        Assert.Equal(0, mesh[owner].ExitCode);
+        var handedBack = System.Text.RegularExpressions.Regex.Match(ownerLog, $@"Run {runC} handed back at step (\d+)");
+        Assert.True(handedBack.Success, $"{owner} did not hand run C back:{Environment.NewLine}{ownerLog}");
+        var handedBackStep = int.Parse(handedBack.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        if (owner == "trainer-a")
+        {
+            await mesh.RestartAsync("trainer-a", TimeSpan.FromSeconds(120)); // the gateway routes /api/runs to trainer-a
+        }
+
+        var finished = await mesh.WaitForAsync("run C completed after the hand-back", () => RunAsync(runC),
+            r => Status(r) is "completed" or "failed" or "cancelled", TimeSpan.FromSeconds(150));
+        Assert.True(Status(finished) == "completed", finished.ToJsonString());
+        Assert.Equal(GracefulRunSteps, finished["step"]!.GetValue<int>());
+        Assert.True(finished["starts"]!.GetValue<int>() >= 2, finished.ToJsonString());
+        Assert.True(handedBackStep >= stepSeen, $"handed back at {handedBackStep}, but the run had reached {stepSeen}");
+        Assert.Equal(handedBackStep, finished["resumedFromStep"]!.GetValue<int>());
+        Log($"run C handed back by {owner} at step {handedBackStep}, resumed from that step on {finished["trainerId"]} and completed");
     }
 
     /// <summary>Uploads a cut of Fashion-MNIST (an IDX pair) through the gateway and follows its import's event stream until it is imported.</summary>
@@ -222,14 +267,14 @@ public sealed class The_stack_as_separate_processes(ITestOutputHelper output) : 
     private static string EnumName<T>(JsonNode value) where T : struct, Enum =>
         value.GetValueKind() == JsonValueKind.Number ? Enum.GetName(typeof(T), value.GetValue<int>())! : value.GetValue<string>();
 
-    private async Task<Guid> StartRunAsync(string datasetId, int seed)
+    private async Task<Guid> StartRunAsync(string datasetId, int seed, int maxSteps = MaxSteps)
     {
         var (status, body, _) = await mesh.PostJsonAsync("/api/runs", new
         {
             datasetId,
             family = "dcgan",
             hyperparameters = new Dictionary<string, object> { ["latent_size"] = 8, ["generator_width"] = 8, ["discriminator_width"] = 8, ["batch_size"] = 16 },
-            maxSteps = MaxSteps,
+            maxSteps,
             seed,
         });
         Assert.True(status == 202, body.ToJsonString());
