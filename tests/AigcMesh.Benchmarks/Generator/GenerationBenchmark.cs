@@ -494,7 +494,7 @@ public sealed class GenerationBenchmark : IBenchmark
 
         public async Task RegisterAsync(ModelRegistered model)
         {
-            await generator.Services.GetRequiredService<IPublishEndpoint>().Publish(model);
+            await generator.Services.GetRequiredService<IBus>().Publish(model);
             var registry = generator.Services.GetRequiredService<ModelRegistry>();
             while (await registry.FindAsync(model.ModelId, CancellationToken.None) is null) await Task.Delay(20);
         }
