@@ -62,7 +62,7 @@ public sealed class GeneratorHost : IAsyncDisposable
     /// <summary>Publishes the model's ModelRegistered event and waits until this generator has recorded it.</summary>
     public async Task RegisterAsync(ModelRegistered model)
     {
-        await Services.GetRequiredService<IPublishEndpoint>().Publish(model);
+        await Services.GetRequiredService<IBus>().Publish(model);
         await WaitUntilKnownAsync(model.ModelId);
     }
 
