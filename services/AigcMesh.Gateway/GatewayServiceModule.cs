@@ -25,15 +25,24 @@ public static class GatewayServiceModule
     public static IHostApplicationBuilder AddGatewayService(this IHostApplicationBuilder builder)
     {
         builder.Services.Configure<GatewayOptions>(builder.Configuration.GetSection(GatewayOptions.Section));
+        // Traces are recorded only with an OTLP endpoint (see AddServiceDefaults). Without one, the trace headers YARP
+        // would add to every forwarded request (an outgoing span, traceparent, its parsing upstream) reach no one.
+        var tracing = !string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
         builder.Services.AddReverseProxy()
             .LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"))
-            .AddConfigFilter<GatewayRouteDefaults>();
+            .AddConfigFilter<GatewayRouteDefaults>()
+            .ConfigureHttpClient((_, handler) =>
+            {
+                if (!tracing) handler.ActivityHeadersPropagator = null;
+            });
 
+        builder.Services.AddSingleton<ApiKeyStore>();
         builder.Services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
         builder.Services.AddAuthorizationBuilder()
+            // No AddAuthenticationSchemes: ApiKey is the default scheme, so UseAuthentication has already set the
+            // user; naming the scheme here would make the policy authenticate again and merge a second principal.
             .AddPolicy(ScopeAllowsMethodRequirement.PolicyName, p => p
-                .AddAuthenticationSchemes(ApiKeyAuthenticationHandler.SchemeName)
                 .RequireAuthenticatedUser()
                 .AddRequirements(new ScopeAllowsMethodRequirement()));
         builder.Services.AddPerKeyRateLimiting();

@@ -92,6 +92,10 @@ public sealed class EvaluationsClient(AigcClient client)
     public Task<OptimiseResponse> OptimiseAsync(OptimiseRequest request, CancellationToken cancellationToken = default) =>
         client.PostAsync<OptimiseResponse>($"{Path}/optimise", request, cancellationToken);
 
+    /// <summary>A kept image of an optimisation (an <see cref="OptimisedItem.ArtifactId"/>), as PNG bytes.</summary>
+    public Task<byte[]> OptimisedImageAsync(string artifactId, CancellationToken cancellationToken = default) =>
+        client.GetBytesAsync($"{Path}/optimised/{AigcClient.Escape(artifactId)}", cancellationToken);
+
     public async Task<EvaluationInfo> WaitAsync(Guid evaluationId, TimeSpan timeout, CancellationToken cancellationToken = default)
     {
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

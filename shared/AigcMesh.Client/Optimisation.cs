@@ -31,6 +31,8 @@ public sealed record OptimisedItem : ApiResource
     public string? ArtifactId { get; init; }
     public string? Text { get; init; }
     public string? RejectedBy { get; init; }
+    /// <summary>A kept image's PNG (relative to the API's address); <see cref="Evaluations.OptimisedImageAsync"/> reads it.</summary>
+    public string? Url { get; init; }
 }
 
 /// <summary>Images' per-image contrast stretch: how many images and their mean pixel standard deviation before and after.</summary>

@@ -10,7 +10,8 @@ public static class DatabaseExtensions
 {
     /// <summary>
     /// Registers the service's own EF Core context on a Sqlite file named <paramref name="fileName"/> in the
-    /// configured data directory, creates its schema before anything else starts, and adds a readiness check
+    /// configured data directory, brings its schema to the newest migration before anything else starts (see
+    /// <see cref="ServiceDatabaseSchema"/>), and adds a readiness check
     /// that opens it.
     /// </summary>
     public static IHostApplicationBuilder AddServiceDatabase<TContext>(this IHostApplicationBuilder builder, string fileName)
@@ -31,9 +32,9 @@ public static class DatabaseExtensions
 }
 
 /// <summary>
-/// Creates the schema before any other hosted service (the bus included) starts. Replicas of one service share
-/// one database file (trainers on one volume), and two processes creating the schema at once would both try to
-/// create the tables: creation is serialized across processes by an exclusive lock on a file beside the database.
+/// Migrates the schema before any other hosted service (the bus included) starts. Replicas of one service share
+/// one database file (trainers on one volume), and two processes migrating at once would both try to create the
+/// tables: migration is serialized across processes by an exclusive lock on a file beside the database.
 /// </summary>
 internal sealed class DatabaseInitializer<TContext>(IDbContextFactory<TContext> factory) : IHostedLifecycleService
     where TContext : DbContext
@@ -44,7 +45,7 @@ internal sealed class DatabaseInitializer<TContext>(IDbContextFactory<TContext> 
         var file = db.Database.GetDbConnection().DataSource;
         await using (await SchemaLock.AcquireAsync(file + ".schema-lock", TimeSpan.FromSeconds(120), cancellationToken))
         {
-            await db.Database.EnsureCreatedAsync(cancellationToken);
+            await ServiceDatabaseSchema.MigrateAsync(db, cancellationToken);
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
         }
     }

@@ -61,6 +61,10 @@ public static class ServiceDefaultsExtensions
         var storage = builder.Configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
         builder.Services.AddSingleton(storage);
         builder.Services.AddSingleton(_ => new ArtifactStore(storage.ResolvedArtifactDirectory));
+
+        // In every environment, not just Development: a singleton that captures a scoped service (MassTransit's scoped
+        // IPublishEndpoint, a DbContext) fails at start instead of misbehaving later.
+        builder.ConfigureContainer(new DefaultServiceProviderFactory(new ServiceProviderOptions { ValidateScopes = true, ValidateOnBuild = true }));
         return builder;
     }
 

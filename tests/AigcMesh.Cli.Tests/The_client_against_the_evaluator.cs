@@ -103,11 +103,25 @@ public sealed class The_client_against_the_evaluator(CliMesh mesh)
         Assert.True(optimised.MeanScoreBest >= optimised.MeanScoreAll, $"{optimised.MeanScoreBest} < {optimised.MeanScoreAll}");
         AssertAllFieldsNamed(optimised.ContrastNormalisation!);
         Assert.Equal(2, optimised.ContrastNormalisation!.Images);
-        var optimise = await mesh.RunAsync("optimise", modelId.ToString(), "--n", "8", "--k", "2", "--seed", "3");
+        // The kept images are served as PNGs (and nothing else in the artifact store is: not the model's weights).
+        var pngs = new List<byte[]>();
+        foreach (var item in optimised.Best)
+        {
+            Assert.Equal($"/api/evaluations/optimised/{item.ArtifactId}", item.Url);
+            pngs.Add(await client.Evaluations.OptimisedImageAsync(item.ArtifactId!, ct));
+            Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], pngs[^1][..4]);
+        }
+        var weights = (await client.Models.GetAsync(modelId, ct)).WeightsArtifactId!;
+        var notAnImage = await Assert.ThrowsAsync<AigcApiException>(() => client.Evaluations.OptimisedImageAsync(weights, ct));
+        Assert.Equal((HttpStatusCode.NotFound, "Unknown image"), (notAnImage.StatusCode, notAnImage.Problem!.Title));
+        var optimise = await mesh.RunAsync("optimise", modelId.ToString(), "--n", "8", "--k", "2", "--seed", "3", "-o", "optimised-images");
         Assert.True(optimise.ExitCode == 0, optimise.ToString());
         Assert.Contains($"best 2 of 8 (image) by {optimised.Objective}", optimise.Output);
         Assert.All(optimised.Best, i => Assert.Contains(Renderer.Format(i.Score), optimise.Output));
         Assert.Contains("contrast normalisation: 2 image(s)", optimise.Output);
+        Assert.Contains("2 image(s) in ", optimise.Output);
+        var written = Directory.GetFiles(Path.Combine(mesh.WorkingDirectory.Path, "optimised-images"), "best-*.png").Order(StringComparer.Ordinal);
+        Assert.Equal(pngs, written.Select(File.ReadAllBytes));
         var optimiseJson = await mesh.RunAsync("optimise", modelId.ToString(), "--n", "8", "--k", "2", "--seed", "3", "--json");
         Assert.True(optimiseJson.ExitCode == 0, optimiseJson.ToString());
         Assert.Equal(optimised.Best.Select(i => i.Score),

@@ -12,9 +12,8 @@ public sealed class RabbitMqCollection : ICollectionFixture<RabbitMqBroker>;
 // It once timed out in CI beside the other assemblies: the host answered HTTP before its bus had bound the fresh
 // "<prefix>-import-dataset" queue to ImportDataset's exchange, so the published command went nowhere (publishing
 // right after start lost 6 of 6 commands on a loaded machine, 0 of 6 after waiting for the bus). DatasetHost now
-// waits for the bus, as every other broker test host does.
+// waits for the bus, as every other broker test host does, so this test runs beside the others again.
 [Collection("rabbitmq")]
-[Trait("Category", "IsolatedBroker")]
 public sealed class Over_a_real_broker(RabbitMqBroker broker)
 {
     [Fact]

@@ -71,7 +71,7 @@ public static class EvaluateCommands
         var maxTokens = new Option<int>("--max-tokens") { Description = "Text: maximum new tokens", DefaultValueFactory = _ => 48 };
         var temperature = new Option<double>("--temperature", "-t") { Description = "Text: sampling temperature", DefaultValueFactory = _ => 1.0 };
         var block = new Option<string[]>("--block") { Description = "Text: reject candidates containing this word (repeatable)" };
-        var output = new Option<string?>("--out", "-o") { Description = "Text: folder to write the kept texts to (best-00.txt, ...)" };
+        var output = new Option<string?>("--out", "-o") { Description = "Folder to write the kept texts (best-00.txt, ...) or images (best-00.png, ...) to" };
         var command = new Command("optimise", "Best-of-n: generate n candidates, filter and score them, keep the best k")
         {
             model, candidates, keep, seed, objective, label, noContrast, prompt, maxTokens, temperature, block, output,
@@ -83,15 +83,23 @@ public static class EvaluateCommands
                 context.Get(block) is { Length: > 0 } b ? b : null);
             var result = await context.Client.Evaluations.OptimiseAsync(request, context.CancellationToken);
             var files = new List<string>();
-            if (context.Get(output) is { } folder && result.Best.Any(i => i.Text is not null))
+            if (context.Get(output) is { } folder && result.Best.Count > 0)
             {
                 var path = environment.ResolvePath(folder);
                 Directory.CreateDirectory(path);
                 for (var i = 0; i < result.Best.Count; i++)
                 {
-                    var file = Path.Combine(path, $"best-{i:00}.txt");
-                    await File.WriteAllTextAsync(file, (request.Prompt ?? "") + result.Best[i].Text, context.CancellationToken);
-                    files.Add(file);
+                    var item = result.Best[i];
+                    if (item.Text is { } text)
+                    {
+                        files.Add(Path.Combine(path, $"best-{i:00}.txt"));
+                        await File.WriteAllTextAsync(files[^1], (request.Prompt ?? "") + text, context.CancellationToken);
+                    }
+                    else if (item.ArtifactId is { } png)
+                    {
+                        files.Add(Path.Combine(path, $"best-{i:00}.png"));
+                        await File.WriteAllBytesAsync(files[^1], await context.Client.Evaluations.OptimisedImageAsync(png, context.CancellationToken), context.CancellationToken);
+                    }
                 }
             }
             if (context.Output.IsJson)
@@ -117,7 +125,7 @@ public static class EvaluateCommands
             {
                 context.Output.Line($"contrast normalisation: {contrast.Images} image(s), mean std {Renderer.Format(contrast.MeanStdBefore)} -> {Renderer.Format(contrast.MeanStdAfter)}");
             }
-            if (files.Count > 0) context.Output.Line($"{files.Count} text(s) in {environment.ResolvePath(context.Get(output)!)}");
+            if (files.Count > 0) context.Output.Line($"{files.Count} {(result.Kind == "text" ? "text" : "image")}(s) in {environment.ResolvePath(context.Get(output)!)}");
             return ExitCodes.Ok;
         }));
         return command;

@@ -6,6 +6,7 @@ using AigcMesh.Evaluator.Evaluations;
 using AigcMesh.Evaluator.Optimisation;
 using AigcMesh.Evaluator.Registry;
 using AigcMesh.Models;
+using AigcMesh.Storage;
 using MassTransit;
 using Microsoft.Extensions.Options;
 
@@ -29,6 +30,8 @@ public static class EvaluationsApi
         group.MapPost("/optimise", OptimiseAsync).WithName("OptimiseContent").WithSummary("Best-of-n generation with scores, post-processing and filters.")
             .Accepts<OptimiseRequest>("application/json").Produces<OptimiseResponse>()
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+        group.MapGet("/optimised/{artifactId}", OptimisedImage).WithName("GetOptimisedImage").WithSummary("A kept image of a content optimisation, as PNG (its item's url).")
+            .Produces<Stream>(StatusCodes.Status200OK, "image/png").ProducesProblem(StatusCodes.Status404NotFound);
         return app;
     }
 
@@ -72,6 +75,11 @@ public static class EvaluationsApi
 
     private static async Task<IResult> ListAsync(Guid? modelId, EvaluationStore evaluations, CancellationToken cancellationToken) =>
         Results.Ok(await evaluations.ListAsync(modelId, cancellationToken));
+
+    private static IResult OptimisedImage(string artifactId, ArtifactStore store) =>
+        OptimisedImages.OpenPng(store, artifactId) is { } png
+            ? Results.Stream(png, "image/png")
+            : Results.Problem($"There is no optimised image {artifactId}.", statusCode: StatusCodes.Status404NotFound, title: "Unknown image");
 
     private static async Task<IResult> OptimiseAsync(OptimiseRequest request, ModelRegistry registry, ContentOptimisationService optimiser,
         IOptions<EvaluatorOptions> options, CancellationToken cancellationToken)

@@ -26,7 +26,8 @@ public sealed record OptimiseRequest(
     double MaxRepetitionRate = 0.5,
     double NearDuplicateJaccard = 0.8);
 
-public sealed record OptimisedItem(int Index, long Seed, double Score, string? ArtifactId, string? Text, string? RejectedBy);
+/// <summary>One candidate; a kept image's PNG is the artifact <see cref="ArtifactId"/>, served at <see cref="Url"/>.</summary>
+public sealed record OptimisedItem(int Index, long Seed, double Score, string? ArtifactId, string? Text, string? RejectedBy, string? Url = null);
 
 public sealed record OptimiseResponse(
     Guid ModelId,
@@ -62,7 +63,8 @@ public sealed class ContentOptimisationService(ArtifactStore store, FeatureNetwo
             {
                 var (result, contrast) = ContentOptimiser.OptimiseImages(imageModel, data, network, new ImageOptimisationOptions(
                     request.Candidates, request.Keep, request.Seed, request.Objective ?? ImageScorer.Realism, request.ClassLabel, request.ContrastNormalise));
-                var best = result.Best.Select(c => new OptimisedItem(c.Index, c.Seed, c.Score, store.Put(c.Content.ToPngGrid(1)).ToString(), null, null)).ToList();
+                var best = result.Best.Select(c => store.Put(c.Content.ToPngGrid(1)).ToString())
+                    .Zip(result.Best, (png, c) => new OptimisedItem(c.Index, c.Seed, c.Score, png, null, null, OptimisedImages.UrlOf(png))).ToList();
                 var all = result.Candidates.Select(c => new OptimisedItem(c.Index, c.Seed, c.Score, null, null, c.RejectedBy)).ToList();
                 return new OptimiseResponse(model.ModelId, "image", result.Objective, all.Count, request.Keep, result.MeanScoreAll, result.MeanScoreBest, best, all, contrast, result.Rejected);
             }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
+using AigcMesh.Gateway.Security;
 using Prometheus;
 
 namespace AigcMesh.Gateway.RateLimiting;
@@ -24,12 +25,13 @@ public static class PerKeyRateLimiting
             o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             o.AddPolicy(PolicyName, http =>
             {
+                // The authenticated key carries its partition, made once per key (see ApiKeyStore): no lookup and
+                // nothing allocated per request. Routes with this policy also require a key, so the fallback is rare.
+                if (http.Features.Get<AuthenticatedApiKey>() is { } key) return key.RateLimitPartition;
                 var gateway = http.RequestServices.GetRequiredService<IOptionsMonitor<GatewayOptions>>().CurrentValue;
-                var name = http.User.Identity?.IsAuthenticated == true ? http.User.Identity.Name ?? "" : "";
-                var permits = gateway.ApiKeys.FirstOrDefault(k => k.Name == name)?.PermitsPerWindow ?? gateway.RateLimit.PermitsPerWindow;
-                return RateLimitPartition.GetFixedWindowLimiter($"{name}/{permits}/{gateway.RateLimit.Window.Ticks}", _ => new FixedWindowRateLimiterOptions
+                return RateLimitPartition.GetFixedWindowLimiter($"/{gateway.RateLimit.PermitsPerWindow}/{gateway.RateLimit.Window.Ticks}", _ => new FixedWindowRateLimiterOptions
                 {
-                    PermitLimit = Math.Max(1, permits),
+                    PermitLimit = Math.Max(1, gateway.RateLimit.PermitsPerWindow),
                     Window = gateway.RateLimit.Window,
                     QueueLimit = 0,
                     AutoReplenishment = true,

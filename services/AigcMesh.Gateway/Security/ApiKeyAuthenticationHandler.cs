@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
@@ -7,13 +6,15 @@ namespace AigcMesh.Gateway.Security;
 
 /// <summary>
 /// Authenticates a request by its API key (header X-Api-Key, or Authorization: Bearer): the key's SHA-256 must
-/// match a configured hash. The principal's name is the key's name and its "scope" claim the key's scope.
+/// match a configured hash (<see cref="ApiKeyStore"/>). The principal's name is the key's name and its "scope" claim
+/// the key's scope; the matched key is also set as a request feature (<see cref="AuthenticatedApiKey"/>) for the
+/// per-key rate limiter.
 /// </summary>
 public sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
     UrlEncoder encoder,
-    IOptionsMonitor<GatewayOptions> gateway)
+    ApiKeyStore keys)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "ApiKey";
@@ -23,23 +24,13 @@ public sealed class ApiKeyAuthenticationHandler(
     protected override Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         var key = ReadKey(Request);
-        if (key is null) return Task.FromResult(AuthenticateResult.NoResult());
+        if (key.IsEmpty) return Task.FromResult(AuthenticateResult.NoResult());
 
-        var hash = ApiKeyHasher.Hash(key);
-        var keys = gateway.CurrentValue.ApiKeys;
-        // Compare against every entry so the time taken does not depend on which one matches.
-        ApiKeyEntry? match = null;
-        for (var i = 0; i < keys.Count; i++)
-        {
-            if (ApiKeyHasher.Matches(hash, keys[i].Hash) && match is null) match = keys[i];
-        }
+        var match = keys.Find(key);
         if (match is null) return Task.FromResult(AuthenticateResult.Fail("Unknown API key."));
 
-        var name = string.IsNullOrWhiteSpace(match.Name) ? match.Hash[..12] : match.Name;
-        var identity = new ClaimsIdentity(
-            [new Claim(ClaimTypes.Name, name), new Claim(ScopeClaim, match.Scope.ToString().ToLowerInvariant())],
-            SchemeName);
-        return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName)));
+        Context.Features.Set(match);
+        return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(match.CreatePrincipal(SchemeName), SchemeName)));
     }
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties)
@@ -49,12 +40,16 @@ public sealed class ApiKeyAuthenticationHandler(
         return Task.CompletedTask;
     }
 
-    private static string? ReadKey(HttpRequest request)
+    private static ReadOnlySpan<char> ReadKey(HttpRequest request)
     {
-        var header = request.Headers[HeaderName].ToString();
-        if (!string.IsNullOrWhiteSpace(header)) return header.Trim();
-        var authorization = request.Headers.Authorization.ToString();
+        var header = request.Headers[HeaderName];
+        if (header.Count > 0)
+        {
+            var value = header.ToString().AsSpan().Trim();
+            if (!value.IsEmpty) return value;
+        }
+        var authorization = request.Headers.Authorization.ToString().AsSpan();
         const string bearer = "Bearer ";
-        return authorization.StartsWith(bearer, StringComparison.OrdinalIgnoreCase) ? authorization[bearer.Length..].Trim() : null;
+        return authorization.StartsWith(bearer, StringComparison.OrdinalIgnoreCase) ? authorization[bearer.Length..].Trim() : default;
     }
 }

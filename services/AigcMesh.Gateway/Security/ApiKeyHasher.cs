@@ -12,8 +12,4 @@ public static class ApiKeyHasher
     /// <summary>A new random key: "amk_" and 32 random bytes in base64url.</summary>
     public static string NewKey() =>
         "amk_" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-
-    /// <summary>Compares two hex hashes in constant time.</summary>
-    public static bool Matches(string hash, string expected) =>
-        CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(hash), Encoding.ASCII.GetBytes(expected.Trim().ToLowerInvariant()));
 }

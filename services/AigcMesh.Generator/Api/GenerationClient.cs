@@ -12,7 +12,7 @@ public sealed record GenerationOutcome<T>(T? Result, GenerationRejected? Rejecte
 /// Sends generation requests to the workers on "generate-content" (MassTransit request client) and, when the caller
 /// leaves first, publishes <see cref="CancelGeneration"/> so the worker stops.
 /// </summary>
-public sealed class GenerationClient(IClientFactory clients, IPublishEndpoint publish, IOptions<GeneratorOptions> options, ILogger<GenerationClient> logger)
+public sealed class GenerationClient(IClientFactory clients, IBus publish, IOptions<GeneratorOptions> options, ILogger<GenerationClient> logger)
 {
     private readonly Uri queue = new($"queue:{options.Value.GenerateQueue}");
     private readonly RequestTimeout timeout = RequestTimeout.After(s: options.Value.RequestTimeoutSeconds);

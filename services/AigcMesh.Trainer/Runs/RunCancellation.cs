@@ -10,7 +10,7 @@ namespace AigcMesh.Trainer.Runs;
 /// it), tells every trainer (the owner stops within a step), and when no live trainer holds the run (still queued, or
 /// its trainer died) takes the lease itself and ends the run as cancelled at once.
 /// </summary>
-public sealed class RunCancellation(RunLeases leases, IPublishEndpoint publisher, TimeProvider clock)
+public sealed class RunCancellation(RunLeases leases, IBus publisher, TimeProvider clock)
 {
     public async Task CancelAsync(RunRecord run, string reason, Guid correlationId, CancellationToken ct)
     {

@@ -45,7 +45,7 @@ internal abstract class LatentImageModel(string family, ImageShape shape, int la
             using var _ = no_grad();
             var z = tensor(latents.Skip(start).Take(count).SelectMany(v => v).ToArray(), [count, LatentSize]).to(Device);
             var y = classes is null ? null : tensor(classes.Skip(start).Take(count).ToArray(), [count]).to(Device);
-            Decode(z, y).cpu().data<float>().CopyTo(pixels, start * Shape.Size);
+            TensorData.CopyTo(Decode(z, y).cpu(), pixels, start * Shape.Size);
         }
         return new ImageBatch(latents.Count, Shape.Channels, Shape.Height, Shape.Width, pixels);
     }

@@ -33,7 +33,8 @@ internal abstract class FamilyTrainer(string family, IReadOnlyDictionary<string,
     public void SaveCheckpoint(Stream destination)
     {
         using var state = Noise.get_state();
-        CheckpointFile.Write(destination, Family, ModelConfig, Step, state.cpu().data<byte>().ToArray(), Model, Optimizers);
+        using var onCpu = state.cpu();   // a new tensor even when the state is on the CPU already: one leaked per checkpoint before
+        CheckpointFile.Write(destination, Family, ModelConfig, Step, onCpu.data<byte>().ToArray(), Model, Optimizers);
     }
 
     public void LoadCheckpoint(Stream source)

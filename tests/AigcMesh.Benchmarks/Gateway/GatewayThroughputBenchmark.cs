@@ -19,6 +19,12 @@ public sealed partial class GatewayThroughputBenchmark : IBenchmark
 {
     private const string ApiKey = "amk_gateway_benchmark";
 
+    /// <summary>Warm-up goes on while a pair of rounds still makes the JIT compile more methods than this...</summary>
+    private const int WarmJitMethods = 25;
+
+    /// <summary>...for at most this long.</summary>
+    private static readonly TimeSpan MaxWarmUp = TimeSpan.FromSeconds(60);
+
     public string Name => "gateway";
     public string Description => "Gateway: wrk requests/s and p99 of an authenticated small GET through the gateway vs straight to the service (goal ratio ≥ 0.7).";
 
@@ -65,10 +71,21 @@ public sealed partial class GatewayThroughputBenchmark : IBenchmark
             }
         }
 
-        // Warm both paths (tiered JIT, thread pool, connection pools), then alternate in ABBA order so that warm-up
-        // left over and load from elsewhere on the machine hurt both alike.
-        await WrkAsync(wrk, direct, 5, threads, connections, cancellationToken);
-        await WrkAsync(wrk, gateway, 5, threads, connections, cancellationToken);
+        // Warm both paths (tiered JIT, thread pool, connection pools) until the JIT has settled: on a busy machine its
+        // background tier-up can take far longer than a fixed warm-up, and code left at tier 0 costs the path with more
+        // code (the gateway's) more. Then alternate in ABBA order so that load from elsewhere hurts both alike.
+        var warmUp = Stopwatch.StartNew();
+        long jitted;
+        var pairs = 0;
+        do
+        {
+            jitted = System.Runtime.JitInfo.GetCompiledMethodCount();
+            await WrkAsync(wrk, direct, pairs == 0 ? 5 : 3, threads, connections, cancellationToken);
+            await WrkAsync(wrk, gateway, pairs == 0 ? 5 : 3, threads, connections, cancellationToken);
+            pairs++;
+        }
+        while ((System.Runtime.JitInfo.GetCompiledMethodCount() - jitted > WarmJitMethods || pairs < 2) && warmUp.Elapsed < MaxWarmUp);
+        Console.WriteLine($"warm-up: {pairs} pairs of rounds, {warmUp.Elapsed.TotalSeconds:F0} s, last pair compiled {System.Runtime.JitInfo.GetCompiledMethodCount() - jitted} methods");
         var results = new List<(string Path, WrkResult Result)>();
         for (var round = 0; round < rounds; round++)
         {
@@ -77,7 +94,7 @@ public sealed partial class GatewayThroughputBenchmark : IBenchmark
             {
                 var result = await WrkAsync(wrk, url, seconds, threads, connections, cancellationToken);
                 results.Add((name, result));
-                Console.WriteLine($"round {round + 1} {name,-8} {result.RequestsPerSecond,10:F0} req/s  p50 {result.P50Ms,7:F2} ms  p99 {result.P99Ms,7:F2} ms  non-2xx {result.Errors}");
+                Console.WriteLine($"round {round + 1} {name,-8} {result.RequestsPerSecond,10:F0} req/s  p50 {result.P50Ms,7:F2} ms  p99 {result.P99Ms,7:F2} ms  CPU {result.CpuUsPerRequest,5:F0} us/request  non-2xx {result.Errors}");
             }
         }
 
@@ -90,10 +107,14 @@ public sealed partial class GatewayThroughputBenchmark : IBenchmark
         Console.WriteLine($"ratio gateway/direct throughput: {ratio:F2} (best rounds), {median["gateway"] / median["direct"]:F2} (medians); goal >= 0.7: {(ratio >= 0.7 ? "met" : "NOT met")}");
         Console.WriteLine($"p50: direct {best["direct"].P50Ms:F2} ms, gateway {best["gateway"].P50Ms:F2} ms");
         Console.WriteLine($"p99 added by the gateway: {best["gateway"].P99Ms - best["direct"].P99Ms:F2} ms");
+        var cpu = results.GroupBy(r => r.Path).ToDictionary(g => g.Key, g => Median(g.Select(r => r.Result.CpuUsPerRequest)));
+        Console.WriteLine($"CPU per request in this process (medians): direct {cpu["direct"]:F0} us, gateway {cpu["gateway"]:F0} us (the gateway's own share {cpu["gateway"] - cpu["direct"]:F0} us)");
         return results.Any(r => r.Result.Errors > 0) ? 1 : 0;
     }
 
-    private sealed record WrkResult(double RequestsPerSecond, double P50Ms, double P99Ms, long Errors);
+    /// <param name="CpuUsPerRequest">CPU time this process (gateway and services) spent per request, in microseconds:
+    /// unlike requests/s it hardly moves with the load other processes put on the machine.</param>
+    private sealed record WrkResult(double RequestsPerSecond, double P50Ms, double P99Ms, long Errors, double CpuUsPerRequest);
 
     private static async Task<WrkResult> WrkAsync(string wrk, Uri url, int seconds, int threads, int connections, CancellationToken cancellationToken)
     {
@@ -110,13 +131,16 @@ public sealed partial class GatewayThroughputBenchmark : IBenchmark
         }
         using (process)
         {
+            var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
             var output = await process.StandardOutput.ReadToEndAsync(cancellationToken);
             var error = await process.StandardError.ReadToEndAsync(cancellationToken);
             await process.WaitForExitAsync(cancellationToken);
             if (process.ExitCode != 0) throw new InvalidOperationException($"wrk failed ({process.ExitCode}): {error}{output}");
+            var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
+            var requests = long.Parse(Requests().Match(output).Groups[1].Value, CultureInfo.InvariantCulture);
             var rps = double.Parse(RequestsPerSecond().Match(output).Groups[1].Value, CultureInfo.InvariantCulture);
             var errors = NonSuccess().Match(output) is { Success: true } m ? long.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) : 0;
-            return new WrkResult(rps, Percentile(output, "50"), Percentile(output, "99"), errors);
+            return new WrkResult(rps, Percentile(output, "50"), Percentile(output, "99"), errors, cpu.TotalMicroseconds / Math.Max(1, requests));
         }
     }
 
@@ -143,6 +167,9 @@ public sealed partial class GatewayThroughputBenchmark : IBenchmark
 
     [GeneratedRegex(@"Requests/sec:\s+([\d.]+)")]
     private static partial Regex RequestsPerSecond();
+
+    [GeneratedRegex(@"(\d+) requests in ")]
+    private static partial Regex Requests();
 
     [GeneratedRegex(@"Non-2xx or 3xx responses:\s+(\d+)")]
     private static partial Regex NonSuccess();

@@ -8,7 +8,6 @@ using AigcMesh.Models;
 using AigcMesh.Storage;
 using AigcMesh.Testing;
 using AigcMesh.Trainer;
-using AigcMesh.Trainer.Leases;
 using AigcMesh.Trainer.Runs;
 
 namespace AigcMesh.Benchmarks.Trainer;
@@ -33,16 +32,13 @@ public sealed class TrainerOverheadBenchmark : IBenchmark
     public async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
     {
         MachineInfo.PrintHeader(Name);
-        var family = Option(args, "--family") ?? ModelFamilies.Gpt;
-        var steps = int.Parse(Option(args, "--steps") ?? "200", CultureInfo.InvariantCulture);
-        var rounds = int.Parse(Option(args, "--rounds") ?? "4", CultureInfo.InvariantCulture);
-        var threads = Option(args, "--threads") is { } t ? int.Parse(t, CultureInfo.InvariantCulture) : (int?)null;
-        var hyper = args.Contains("--family-defaults") ? "" : Option(args, "--hyper") ?? (family == ModelFamilies.Gpt ? SmallGpt : "");
-        var hyperparameters = hyper.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(p => p.Split('=', 2)).ToDictionary(p => p[0], p => p[1]);
-        var options = new TrainerOptions();
-        if (Option(args, "--progress-seconds") is { } p) options.ProgressSeconds = double.Parse(p, CultureInfo.InvariantCulture);
-        if (Option(args, "--snapshot-seconds") is { } s) options.SnapshotSeconds = double.Parse(s, CultureInfo.InvariantCulture);
-        if (Option(args, "--checkpoint-seconds") is { } c) options.CheckpointSeconds = double.Parse(c, CultureInfo.InvariantCulture);
+        var family = BenchArgs.Option(args, "--family") ?? ModelFamilies.Gpt;
+        var steps = int.Parse(BenchArgs.Option(args, "--steps") ?? "200", CultureInfo.InvariantCulture);
+        var rounds = int.Parse(BenchArgs.Option(args, "--rounds") ?? "4", CultureInfo.InvariantCulture);
+        var threads = BenchArgs.Option(args, "--threads") is { } t ? int.Parse(t, CultureInfo.InvariantCulture) : (int?)null;
+        var hyper = args.Contains("--family-defaults") ? "" : BenchArgs.Option(args, "--hyper") ?? (family == ModelFamilies.Gpt ? SmallGpt : "");
+        var hyperparameters = ServiceRunBench.Hyperparameters(hyper);
+        var options = ServiceRunBench.OptionsFrom(args);
         var modality = ModelFamilies.ModalityOf(family);
         if (modality is null)
         {
@@ -55,8 +51,7 @@ public sealed class TrainerOverheadBenchmark : IBenchmark
         var datasetId = modality == DatasetModality.Image
             ? await BuiltInDatasets.ImportSyntheticImagesAsync(store, 2048, cancellationToken: cancellationToken)
             : await BuiltInDatasets.ImportSyntheticTextAsync(store, cancellationToken: cancellationToken);
-        var leases = new RunLeases(Path.Combine(folder.Path, "artifacts", "trainer-runs"), "bench", TimeSpan.FromSeconds(options.LeaseStaleSeconds));
-        var bench = new Bench(store, leases, options, datasetId, family, hyperparameters, steps);
+        var bench = new Bench(new ServiceRunBench(store, options, Path.Combine(folder.Path, "artifacts")), datasetId, family, hyperparameters, steps);
 
         var exitCode = 0;
         var thread = new Thread(() => exitCode = Run(bench, rounds, threads, cancellationToken), 16 << 20) { Name = "trainer-overhead" };
@@ -84,7 +79,7 @@ public sealed class TrainerOverheadBenchmark : IBenchmark
             var pair = round % 2 == 0 ? new[] { true, false } : [false, true];
             foreach (var isBare in pair)
             {
-                var arm = isBare ? bench.Bare() : bench.Service();
+                var arm = isBare ? bench.Bare() : bench.ThroughService();
                 (isBare ? bare : service).Add(arm);
                 Console.WriteLine($"{round + 1,5} {(isBare ? "bare" : "service"),-8} {arm.Total.TotalSeconds,8:F2} {arm.Total.TotalMilliseconds / bench.Steps,8:F2} " +
                     $"{arm.Setup.TotalSeconds,8:F2} {arm.Rest.TotalSeconds,8:F2} {arm.BaselineKiB / 1024.0,8:F0} {arm.PeakRssKiB / 1024.0,6:F0} {arm.RiseKiB / 1024.0,5:F0}  {arm.FinalLoss:F6}");
@@ -121,10 +116,12 @@ public sealed class TrainerOverheadBenchmark : IBenchmark
         public long RiseKiB => PeakRssKiB - BaselineKiB;
     }
 
-    private sealed record Bench(ArtifactStore Store, RunLeases Leases, TrainerOptions Options, string DatasetId, string Family,
-        Dictionary<string, string> Hyperparameters, int Steps)
+    private sealed record Bench(ServiceRunBench Service, string DatasetId, string Family, Dictionary<string, string> Hyperparameters, int Steps)
     {
-        private const int Seed = 1;
+        private const int Seed = ServiceRunBench.Seed;
+
+        private ArtifactStore Store => Service.Store;
+        public TrainerOptions Options => Service.Options;
 
         /// <summary>The model library alone: open the data set, build the trainer, step, save the weights.</summary>
         public Arm Bare()
@@ -160,7 +157,7 @@ public sealed class TrainerOverheadBenchmark : IBenchmark
             var snapshot = clock.Elapsed;
             trainer.Validate();
             var validate = clock.Elapsed;
-            using (var file = File.Create(Path.Combine(Leases.RunsDirectory, "extras-checkpoint.tmp")))
+            using (var file = File.Create(Path.Combine(Service.Leases.RunsDirectory, "extras-checkpoint.tmp")))
             {
                 trainer.SaveCheckpoint(file);
             }
@@ -168,16 +165,12 @@ public sealed class TrainerOverheadBenchmark : IBenchmark
         }
 
         /// <summary>The trainer service's run path: RunExecution with a lease in a runs folder, as RunHost calls it.</summary>
-        public Arm Service()
+        public Arm ThroughService()
         {
             var baseline = ResetPeak();
-            var runId = Guid.NewGuid();
-            var command = new StartTraining(Guid.NewGuid(), runId, DatasetId, Family, Hyperparameters, new TrainingBudget(Steps, null), Seed, DevicePreference.Cpu);
-            var lease = Leases.TryClaim(runId, DateTimeOffset.UtcNow).Lease ?? throw new InvalidOperationException("no lease");
-            lease.Folder.WriteStart(command);
             var clock = Stopwatch.StartNew();
             var sink = new TimedSink(clock);
-            var result = new RunExecution(Store, Options, Leases.InstanceId, TimeProvider.System).Execute(command, lease, sink, new RunControl());
+            var result = Service.Run(DatasetId, Family, Hyperparameters, new TrainingBudget(Steps, null), sink);
             var total = clock.Elapsed;
             if (result is not RunResult.Completed completed) throw new InvalidOperationException($"The run did not complete: {result}");
             var firstLoss = sink.Events.OfType<TrainingProgressed>().Last().Losses.Keys.First();
@@ -200,39 +193,11 @@ public sealed class TrainerOverheadBenchmark : IBenchmark
         public void Progressed(TrainingProgressed progressed) => Events.Add(progressed);
     }
 
-    private static bool PeakResettable { get; set; } = true;
+    private static bool PeakResettable => ProcessMemory.PeakResettable;
 
-    /// <summary>Linux: writing 5 to /proc/self/clear_refs resets the peak resident set (VmHWM) to the current one.</summary>
-    private static long ResetPeak()
-    {
-        GC.Collect();
-        GC.WaitForPendingFinalizers();
-        try
-        {
-            File.WriteAllText("/proc/self/clear_refs", "5");
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            PeakResettable = false;
-        }
-        return ResidentKiB("VmRSS:");
-    }
+    private static long ResetPeak() => ProcessMemory.ResetPeak();
 
-    private static long PeakKiB() => ResidentKiB("VmHWM:");
+    private static long PeakKiB() => ProcessMemory.PeakKiB();
 
-    private static long ResidentKiB(string field)
-    {
-        var line = File.Exists("/proc/self/status") ? File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith(field, StringComparison.Ordinal)) : null;
-        return line is null ? Process.GetCurrentProcess().PeakWorkingSet64 / 1024
-            : long.Parse(line[field.Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
-    }
-
-    private static string LoadAverage() =>
-        File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
-
-    private static string? Option(string[] args, string name)
-    {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
-    }
+    private static string LoadAverage() => ProcessMemory.LoadAverage();
 }

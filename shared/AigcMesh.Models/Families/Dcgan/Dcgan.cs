@@ -71,7 +71,7 @@ public sealed class Dcgan : Module
         {
             switch (module)
             {
-                case TorchSharp.Modules.Conv2d or TorchSharp.Modules.ConvTranspose2d or TorchSharp.Modules.Linear or TorchSharp.Modules.Embedding:
+                case TorchSharp.Modules.Conv2d or TorchSharp.Modules.ConvTranspose2d or GemmConvTranspose2d or TorchSharp.Modules.Linear or TorchSharp.Modules.Embedding:
                     foreach (var (name, p) in module.named_parameters(recurse: false))
                         if (name == "weight") init.normal_(p, 0, 0.02); else init.zeros_(p);
                     break;
@@ -98,7 +98,7 @@ internal sealed class DcganGenerator : Module<Tensor, Tensor>
             BatchNorm2d(4 * g), ReLU(),
             ConvTranspose2d(4 * g, 2 * g, 4, stride: 2, padding: 1, bias: false), // H/4 -> H/2
             BatchNorm2d(2 * g), ReLU(),
-            ConvTranspose2d(2 * g, config.Shape.Channels, 4, stride: 2, padding: 1), // H/2 -> H
+            new GemmConvTranspose2d(2 * g, config.Shape.Channels, 4, stride: 2, padding: 1), // H/2 -> H (few channels: see GemmConvTranspose2d)
             Tanh());
         RegisterComponents();
     }

@@ -99,7 +99,7 @@ internal sealed class VaeDecoder : Module<Tensor, Tensor>
             Linear(config.LatentSize, 2 * k * h * w), ReLU(),
             Unflatten(1, [2 * k, h, w]),
             ConvTranspose2d(2 * k, k, 4, stride: 2, padding: 1), ReLU(),                    // H/4 -> H/2
-            ConvTranspose2d(k, config.Shape.Channels, 4, stride: 2, padding: 1));           // H/2 -> H (logits)
+            new GemmConvTranspose2d(k, config.Shape.Channels, 4, stride: 2, padding: 1));   // H/2 -> H (logits; few channels: see GemmConvTranspose2d)
         RegisterComponents();
     }
 

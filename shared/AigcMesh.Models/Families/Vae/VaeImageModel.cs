@@ -37,7 +37,7 @@ internal sealed class VaeImageModel : LatentImageModel, IVariationalImageModel
     {
         CheckShape(images);
         var pixels = new float[images.Pixels.Length];
-        ForChunks(images, (start, x) => _model.Decode(_model.Encode(x).Mean).cpu().data<float>().CopyTo(pixels, start * Shape.Size));
+        ForChunks(images, (start, x) => TensorData.CopyTo(_model.Decode(_model.Encode(x).Mean).cpu(), pixels, start * Shape.Size));
         return images with { Pixels = pixels };
     }
 
