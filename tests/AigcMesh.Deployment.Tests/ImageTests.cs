@@ -75,6 +75,18 @@ public sealed class The_images
     }
 
     [Fact]
+    public void The_dockerfile_restores_and_publishes_for_one_runtime_so_images_carry_no_other_runtimes_native_libraries()
+    {
+        Assert.Matches(@"(?m)^ARG RUNTIME_ID=linux-x64$", Dockerfile);
+        var restores = Regex.Matches(Dockerfile, @"dotnet restore [^\n]*").Select(m => m.Value).ToList();
+        var publishes = Regex.Matches(Dockerfile, @"dotnet publish [^\n]*").Select(m => m.Value).ToList();
+        Assert.Equal(2, restores.Count);
+        Assert.Equal(2, publishes.Count);
+        Assert.All(restores, r => Assert.Contains("-r ${RUNTIME_ID}", r));
+        Assert.All(publishes, p => Assert.Contains("-r ${RUNTIME_ID} --self-contained false", p));
+    }
+
+    [Fact]
     public void The_cuda_variant_swaps_the_torch_package_through_a_build_property_the_ordinary_build_leaves_off()
     {
         Assert.Contains("-p:AigcCuda=${cuda}", Dockerfile);
