@@ -15,6 +15,12 @@ public static class ServiceDatabaseSchema
 {
     public static async Task MigrateAsync(DbContext db, CancellationToken cancellationToken)
     {
+        if (!db.Database.GetMigrations().Any())
+        {
+            // A context without migrations (none of the services'; a test's probe context) is created from its model.
+            await db.Database.EnsureCreatedAsync(cancellationToken);
+            return;
+        }
         await AdoptPreMigrationDatabaseAsync(db, cancellationToken);
         await db.Database.MigrateAsync(cancellationToken);
     }

@@ -26,7 +26,7 @@ public sealed class Two_services_exchange_messages(RabbitMqBroker broker) : IDis
         await WaitForBus(publisherService);
 
         var sent = new TrainingFailed(Guid.NewGuid(), Guid.NewGuid(), "over rabbitmq");
-        await publisherService.Services.GetRequiredService<IPublishEndpoint>().Publish(sent);
+        await publisherService.Services.GetRequiredService<IBus>().Publish(sent);
 
         Assert.Equal(sent, await received.First(TimeSpan.FromSeconds(30)));
         await publisherService.StopAsync();
@@ -45,7 +45,7 @@ public sealed class Two_services_exchange_messages(RabbitMqBroker broker) : IDis
         await WaitForBus(host);
 
         var sent = new TrainingFailed(Guid.NewGuid(), Guid.NewGuid(), "in memory");
-        await host.Services.GetRequiredService<IPublishEndpoint>().Publish(sent);
+        await host.Services.GetRequiredService<IBus>().Publish(sent);
 
         Assert.Equal(sent, await received.First(TimeSpan.FromSeconds(10)));
         await host.StopAsync();
