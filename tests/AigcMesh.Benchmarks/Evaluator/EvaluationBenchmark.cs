@@ -72,13 +72,12 @@ public sealed class EvaluationBenchmark : IBenchmark
         using var model = ModelFamilies.LoadImageModel(ModelFamilies.Dcgan, trainer.ModelConfig, weights);
         Console.WriteLine($"DCGAN: {ganSteps} steps in {clock.Elapsed.TotalSeconds:F1} s");
 
-        GC.Collect();
-        var peakResettable = ResetPeakResidentMemory();
-        var before = ResidentKiB("VmRSS");
+        var before = ProcessMemory.ResetPeak();
+        var peakResettable = ProcessMemory.PeakResettable;
         clock.Restart();
         var report = ImageEvaluator.Evaluate(model, data, network, new ImageEvaluationOptions(samples), cancellationToken);
         var seconds = clock.Elapsed.TotalSeconds;
-        var peak = ResidentKiB("VmHWM");
+        var peak = ProcessMemory.PeakKiB();
 
         Console.WriteLine($"evaluation of N = {samples} generated vs {report.Notes["reference_count"]} {report.Notes["reference_split"]} images: {seconds:F1} s ({seconds / samples * 1000:F2} s per 1,000 samples)");
         Console.WriteLine($"peak resident memory during evaluation: {peak / 1024.0:F0} MiB{(peakResettable ? "" : " (process peak; VmHWM could not be reset)")}, resident before {before / 1024.0:F0} MiB, rise {(peak - before) / 1024.0:F0} MiB");
@@ -96,25 +95,5 @@ public sealed class EvaluationBenchmark : IBenchmark
     {
         var value = args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
         return value is not null && int.TryParse(value, CultureInfo.InvariantCulture, out var n) ? n : fallback;
-    }
-
-    /// <summary>Linux: writing 5 to /proc/self/clear_refs resets the peak resident set (VmHWM).</summary>
-    private static bool ResetPeakResidentMemory()
-    {
-        try
-        {
-            File.WriteAllText("/proc/self/clear_refs", "5");
-            return true;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return false;
-        }
-    }
-
-    private static long ResidentKiB(string field)
-    {
-        var line = File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith(field + ":", StringComparison.Ordinal));
-        return line is null ? Environment.WorkingSet / 1024 : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
     }
 }
