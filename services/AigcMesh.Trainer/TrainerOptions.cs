@@ -41,6 +41,12 @@ public sealed class TrainerOptions
     /// </summary>
     public double MemoryTrimSeconds { get; set; } = 10;
 
+    /// <summary>
+    /// At shutdown, how long the host waits for its runs to write a last checkpoint and release their leases before it
+    /// stops the bus (the host's own shutdown timeout is raised to this plus 10 s when it is shorter).
+    /// </summary>
+    public double ShutdownCheckpointSeconds { get; set; } = 20;
+
     /// <summary>Also checkpoint every this many steps (0: by time only).</summary>
     public int CheckpointEverySteps { get; set; }
 

@@ -21,6 +21,11 @@ public static class TrainerServiceModule
         var storage = builder.Configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
         var runsDirectory = Path.GetFullPath(options.RunsDirectory ?? Path.Combine(storage.ResolvedArtifactDirectory, "trainer-runs"));
         builder.Services.AddSingleton(options);
+        builder.Services.Configure<HostOptions>(host =>
+        {
+            var needed = TimeSpan.FromSeconds(options.ShutdownCheckpointSeconds + 10);
+            if (host.ShutdownTimeout < needed) host.ShutdownTimeout = needed;
+        });
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(new RunLeases(runsDirectory, options.ResolveInstanceId(), TimeSpan.FromSeconds(options.LeaseStaleSeconds)));
         builder.Services.AddSingleton<RunEventHub>();

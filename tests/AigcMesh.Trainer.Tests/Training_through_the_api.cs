@@ -73,6 +73,26 @@ public sealed class Training_through_the_api(HarnessTrainer trainer) : IClassFix
     }
 
     [Fact]
+    public async Task A_start_applied_by_every_replica_counts_once_and_a_resume_counts_again()
+    {
+        // Each trainer replica applies every fact to the shared database; only a new start (another trainer, or a resume) counts.
+        var registry = trainer.App.Services.GetRequiredService<AigcMesh.Trainer.Registry.RunRegistry>();
+        var runId = Guid.NewGuid();
+        await registry.ApplyAsync(new StartTraining(Guid.NewGuid(), runId, trainer.TextId, "gpt", new Dictionary<string, string>(),
+            new TrainingBudget(10, null), 1, DevicePreference.Cpu), CancellationToken.None);
+        var first = new TrainingStarted(Guid.NewGuid(), runId, "trainer-a", "cpu", 0, 1000);
+        await registry.ApplyAsync(first, CancellationToken.None);
+        await registry.ApplyAsync(first, CancellationToken.None);
+        Assert.Equal(1, (await Http.GetJsonAsync($"/api/runs/{runId}")).GetProperty("starts").GetInt32());
+
+        await registry.ApplyAsync(first with { TrainerId = "trainer-b", ResumedFromStep = 4 }, CancellationToken.None);
+        await registry.ApplyAsync(first with { TrainerId = "trainer-b", ResumedFromStep = 4 }, CancellationToken.None);
+        var run = await Http.GetJsonAsync($"/api/runs/{runId}");
+        Assert.Equal(2, run.GetProperty("starts").GetInt32());
+        Assert.Equal("trainer-b", run.GetProperty("trainerId").GetString());
+    }
+
+    [Fact]
     public async Task A_run_progresses_completes_and_registers_its_model_with_lineage()
     {
         var runId = await StartAsync(new { datasetId = trainer.ImagesId, family = "dcgan", hyperparameters = HarnessTrainer.TinyDcgan, maxSteps = 30, seed = 7, device = "cpu" });

@@ -61,13 +61,14 @@ public sealed class RunRegistry(IDbContextFactory<TrainerDbContext> dbFactory, R
     {
         await UpdateRunAsync(m.RunId, r =>
         {
+            // Every replica applies each fact to the shared database: the same start (same trainer, same step) counts once.
+            if (!(r.Status == RunStatus.Running && r.TrainerId == m.TrainerId && r.ResumedFromStep == m.ResumedFromStep)) r.Starts++;
             r.Status = RunStatus.Running;
             r.TrainerId = m.TrainerId;
             r.Device = m.Device;
             r.ResumedFromStep = m.ResumedFromStep;
             r.Step = Math.Max(r.Step, m.ResumedFromStep);
             r.ParameterCount = m.ParameterCount;
-            r.Starts++;
         }, ct);
         hub.Publish(m.RunId, "started", m);
     }

@@ -133,6 +133,8 @@ public sealed class RunExecution(ArtifactStore store, TrainerOptions options, st
                 return new RunResult.Stopped(step, control.Kind, control.Reason);
             }
 
+            // The final validation, sample, weights and checkpoint allocate on top of what the steps left in malloc's free lists.
+            if (options.MemoryTrimSeconds > 0) TorchRuntime.ReleaseFreeNativeMemory();
             var metrics = new Dictionary<string, double>(trainer.Validate());
             if (last is not null)
                 foreach (var (name, value) in last.Losses) metrics.TryAdd($"train_{name}", value);

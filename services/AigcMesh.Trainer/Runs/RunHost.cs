@@ -231,7 +231,7 @@ public sealed class RunHost : IHostedLifecycleService, IDisposable
         var runs = _active.Values.ToList();
         foreach (var run in runs) run.Control.Stop(StopKind.Shutdown, "trainer shutting down");
         var all = Task.WhenAll(runs.Select(r => r.Completion ?? Task.CompletedTask));
-        await Task.WhenAny(all, Task.Delay(TimeSpan.FromSeconds(20), cancellationToken));
+        await Task.WhenAny(all, Task.Delay(TimeSpan.FromSeconds(_options.ShutdownCheckpointSeconds), cancellationToken));
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

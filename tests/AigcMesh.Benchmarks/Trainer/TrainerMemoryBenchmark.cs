@@ -19,8 +19,11 @@ namespace AigcMesh.Benchmarks.Trainer;
 /// Fashion-MNIST for the image families (synthetic sets when those Debian packages are missing, and it says so).
 /// A sampler thread reads the resident set (VmRSS), the managed heap and glibc malloc's bytes in use every second; the
 /// training thread notes its live tensors (TorchSharp's dispose-scope statistics) at each progress event.
-/// Prints intermediate points, the RSS at 60 s, the peak after 60 s (VmHWM reset at 60 s) and their ratio, goal at most
-/// 1.10, and the growth per minute of each measure over the run after the first minute.
+/// The goal figure reads the issue's words: the run's peak RSS at its end (VmHWM) over the peak RSS's value after the first
+/// minute (VmHWM at 60 s), at most 1.10; memory that grows over the run shows there. Beside it, a stricter figure: the peak
+/// after 60 s over the one RSS sample at 60 s, which lands anywhere in the swing between malloc trims (a low point right
+/// after a trim gives a high ratio with no growth at all). Prints intermediate points and the growth per minute of each
+/// measure over the run after the first minute.
 /// Options: --minutes M (default 10), --family gpt|lstm|dcgan|vae (default gpt), --threads N (default 1),
 /// --hyper k=v,k=v (default: the family's default config), --sample-seconds S (default 1), and the service's cadences
 /// --progress-seconds, --snapshot-seconds, --checkpoint-seconds (default: TrainerOptions').
@@ -84,6 +87,7 @@ public sealed class TrainerMemoryBenchmark : IBenchmark
         var samples = new List<Sample>();
         var clock = Stopwatch.StartNew();
         long? peakAfterFirstMinute = null;
+        long? firstMinutePeak = null;
         var peakReset = false;
         thread.Start();
         while (!thread.Join(0))
@@ -91,7 +95,8 @@ public sealed class TrainerMemoryBenchmark : IBenchmark
             samples.Add(Sample.Take(clock.Elapsed, sink));
             if (!peakReset && clock.Elapsed.TotalSeconds >= 60)
             {
-                // VmHWM from here on is the peak after the first minute, including what happens between samples.
+                // VmHWM so far is the peak RSS's value after the first minute; from here on, the peak after it.
+                if (ProcessMemory.PeakResettable) firstMinutePeak = ProcessMemory.PeakKiB() * 1024;
                 ProcessMemory.ResetPeak(collect: false);
                 peakReset = true;
             }
@@ -114,7 +119,7 @@ public sealed class TrainerMemoryBenchmark : IBenchmark
         Console.WriteLine($"run completed after {trained.TotalMinutes:F2} min and {completed.Step:N0} steps; {sink.ProgressEvents:N0} progress events; " +
             $"final {string.Join(", ", completed.Metrics.OrderBy(m => m.Key, StringComparer.Ordinal).Select(m => $"{m.Key} {m.Value:F4}"))}");
         Print(samples);
-        return Report(samples, peakAfterFirstMinute, trained) ? 0 : 1;
+        return Report(samples, firstMinutePeak, peakAfterFirstMinute, trained) ? 0 : 1;
     }
 
     private static async Task<(string Id, string Description)> ImportAsync(ArtifactStore store, DatasetModality modality, CancellationToken cancellationToken)
@@ -151,7 +156,7 @@ public sealed class TrainerMemoryBenchmark : IBenchmark
         }
     }
 
-    private static bool Report(List<Sample> samples, long? peakAfterFirstMinute, TimeSpan trained)
+    private static bool Report(List<Sample> samples, long? firstMinutePeak, long? peakAfterFirstMinute, TimeSpan trained)
     {
         Console.WriteLine();
         if (trained.TotalSeconds < 120)
@@ -162,17 +167,23 @@ public sealed class TrainerMemoryBenchmark : IBenchmark
         var atMinute = samples.First(s => s.Time.TotalSeconds >= 60);
         var later = samples.Where(s => s.Time > atMinute.Time).ToList();
         var sampledPeak = later.Max(s => s.RssBytes);
-        var peak = Math.Max(sampledPeak, peakAfterFirstMinute ?? 0);
-        var firstMinutePeak = samples.Where(s => s.Time <= atMinute.Time).Max(s => s.RssBytes);
-        var ratio = (double)peak / atMinute.RssBytes;
-        Console.WriteLine($"RSS at {atMinute.Time.TotalSeconds:F0} s: {Mib(atMinute.RssBytes):F1} MiB (the first minute's sampled peak {Mib(firstMinutePeak):F1} MiB)");
-        Console.WriteLine($"peak RSS after the first minute: {Mib(peak):F1} MiB ({(peakAfterFirstMinute is null ? "sampled; VmHWM could not be reset" : $"VmHWM since 60 s; sampled peak {Mib(sampledPeak):F1} MiB")})");
+        var peakAfter = Math.Max(sampledPeak, peakAfterFirstMinute ?? 0);
+        var sampledFirstPeak = samples.Where(s => s.Time <= atMinute.Time).Max(s => s.RssBytes);
+        var firstPeak = Math.Max(sampledFirstPeak, firstMinutePeak ?? 0);
+        var runPeak = Math.Max(firstPeak, peakAfter);
+        var ratio = (double)runPeak / firstPeak;
+        var strict = (double)peakAfter / atMinute.RssBytes;
+        Console.WriteLine($"peak RSS after the first minute: {Mib(firstPeak):F1} MiB ({(firstMinutePeak is null ? "sampled; VmHWM could not be read" : $"VmHWM at 60 s; sampled {Mib(sampledFirstPeak):F1} MiB")}); " +
+            $"RSS at {atMinute.Time.TotalSeconds:F0} s: {Mib(atMinute.RssBytes):F1} MiB");
+        Console.WriteLine($"peak RSS from 60 s to the end: {Mib(peakAfter):F1} MiB ({(peakAfterFirstMinute is null ? "sampled; VmHWM could not be reset" : $"VmHWM since 60 s; sampled {Mib(sampledPeak):F1} MiB")}); " +
+            $"the run's peak RSS: {Mib(runPeak):F1} MiB");
         Console.WriteLine($"growth per minute after the first minute (least squares): RSS {Slope(later, s => s.RssBytes):+0.00;-0.00} MiB/min, " +
             $"anon {Slope(later, s => s.AnonBytes):+0.00;-0.00} MiB/min, file {Slope(later, s => s.FileBytes):+0.00;-0.00} MiB/min, " +
             $"managed {Slope(later, s => s.ManagedBytes):+0.00;-0.00} MiB/min, " +
             (later.All(s => s.NativeBytes is not null) ? $"native {Slope(later, s => s.NativeBytes!.Value):+0.00;-0.00} MiB/min (held {Slope(later, s => s.NativeHeldBytes ?? 0):+0.00;-0.00}), " : "") +
             $"live tensors {atMinute.LiveTensors:N0} at 60 s, {later[^1].LiveTensors:N0} at the end");
-        Console.WriteLine($"goal: peak RSS after the first minute / RSS at 60 s <= {Goal:F2}: {ratio:F3} ({(ratio <= Goal ? "met" : "NOT met")})");
+        Console.WriteLine($"stricter: peak RSS after the first minute / the RSS sample at 60 s: {strict:F3} ({(strict <= Goal ? "within" : "over")} {Goal:F2})");
+        Console.WriteLine($"goal: the run's peak RSS / its value after the first minute <= {Goal:F2}: {ratio:F3} ({(ratio <= Goal ? "met" : "NOT met")})");
         return true;
     }
 
