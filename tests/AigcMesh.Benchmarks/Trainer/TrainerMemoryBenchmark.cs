@@ -25,7 +25,7 @@ namespace AigcMesh.Benchmarks.Trainer;
 /// after a trim gives a high ratio with no growth at all). Prints intermediate points and the growth per minute of each
 /// measure over the run after the first minute.
 /// Options: --minutes M (default 10), --family gpt|lstm|dcgan|vae (default gpt), --threads N (default 1),
-/// --hyper k=v,k=v (default: the family's default config), --sample-seconds S (default 1), and the service's cadences
+/// --hyper k=v,k=v (default: the family's default config), --sample-seconds S (default 1), --csv FILE (every sample), and the service's cadences
 /// --progress-seconds, --snapshot-seconds, --checkpoint-seconds (default: TrainerOptions').
 /// </summary>
 public sealed class TrainerMemoryBenchmark : IBenchmark
@@ -119,6 +119,8 @@ public sealed class TrainerMemoryBenchmark : IBenchmark
         Console.WriteLine($"run completed after {trained.TotalMinutes:F2} min and {completed.Step:N0} steps; {sink.ProgressEvents:N0} progress events; " +
             $"final {string.Join(", ", completed.Metrics.OrderBy(m => m.Key, StringComparer.Ordinal).Select(m => $"{m.Key} {m.Value:F4}"))}");
         Print(samples);
+        if (BenchArgs.Option(args, "--csv") is { } csv)
+            File.WriteAllLines(csv, samples.Select(s => string.Create(CultureInfo.InvariantCulture, $"{s.Time.TotalSeconds:F2},{s.Step},{Mib(s.RssBytes):F1},{Mib(s.ManagedBytes):F1},{(s.NativeBytes is { } n ? Mib(n) : 0):F1}")).Prepend("seconds,step,rss_mib,managed_mib,native_mib"));
         return Report(samples, firstMinutePeak, peakAfterFirstMinute, trained) ? 0 : 1;
     }
 
@@ -167,6 +169,7 @@ public sealed class TrainerMemoryBenchmark : IBenchmark
         var atMinute = samples.First(s => s.Time.TotalSeconds >= 60);
         var later = samples.Where(s => s.Time > atMinute.Time).ToList();
         var sampledPeak = later.Max(s => s.RssBytes);
+        var sampledPeakAt = later.First(s => s.RssBytes == sampledPeak).Time;
         var peakAfter = Math.Max(sampledPeak, peakAfterFirstMinute ?? 0);
         var sampledFirstPeak = samples.Where(s => s.Time <= atMinute.Time).Max(s => s.RssBytes);
         var firstPeak = Math.Max(sampledFirstPeak, firstMinutePeak ?? 0);
@@ -175,12 +178,12 @@ public sealed class TrainerMemoryBenchmark : IBenchmark
         var strict = (double)peakAfter / atMinute.RssBytes;
         Console.WriteLine($"peak RSS after the first minute: {Mib(firstPeak):F1} MiB ({(firstMinutePeak is null ? "sampled; VmHWM could not be read" : $"VmHWM at 60 s; sampled {Mib(sampledFirstPeak):F1} MiB")}); " +
             $"RSS at {atMinute.Time.TotalSeconds:F0} s: {Mib(atMinute.RssBytes):F1} MiB");
-        Console.WriteLine($"peak RSS from 60 s to the end: {Mib(peakAfter):F1} MiB ({(peakAfterFirstMinute is null ? "sampled; VmHWM could not be reset" : $"VmHWM since 60 s; sampled {Mib(sampledPeak):F1} MiB")}); " +
+        Console.WriteLine($"peak RSS from 60 s to the end: {Mib(peakAfter):F1} MiB ({(peakAfterFirstMinute is null ? "sampled; VmHWM could not be reset" : $"VmHWM since 60 s; sampled {Mib(sampledPeak):F1} MiB at {sampledPeakAt:m\\:ss}")}); " +
             $"the run's peak RSS: {Mib(runPeak):F1} MiB");
-        Console.WriteLine($"growth per minute after the first minute (least squares): RSS {Slope(later, s => s.RssBytes):+0.00;-0.00} MiB/min, " +
-            $"anon {Slope(later, s => s.AnonBytes):+0.00;-0.00} MiB/min, file {Slope(later, s => s.FileBytes):+0.00;-0.00} MiB/min, " +
-            $"managed {Slope(later, s => s.ManagedBytes):+0.00;-0.00} MiB/min, " +
-            (later.All(s => s.NativeBytes is not null) ? $"native {Slope(later, s => s.NativeBytes!.Value):+0.00;-0.00} MiB/min (held {Slope(later, s => s.NativeHeldBytes ?? 0):+0.00;-0.00}), " : "") +
+        Console.WriteLine($"growth per minute after the first minute (least squares): RSS {Slope(later, s => s.RssBytes):+0.00;-0.00;0.00} MiB/min, " +
+            $"anon {Slope(later, s => s.AnonBytes):+0.00;-0.00;0.00} MiB/min, file {Slope(later, s => s.FileBytes):+0.00;-0.00;0.00} MiB/min, " +
+            $"managed {Slope(later, s => s.ManagedBytes):+0.00;-0.00;0.00} MiB/min, " +
+            (later.All(s => s.NativeBytes is not null) ? $"native {Slope(later, s => s.NativeBytes!.Value):+0.00;-0.00;0.00} MiB/min (held {Slope(later, s => s.NativeHeldBytes ?? 0):+0.00;-0.00;0.00}), " : "") +
             $"live tensors {atMinute.LiveTensors:N0} at 60 s, {later[^1].LiveTensors:N0} at the end");
         Console.WriteLine($"stricter: peak RSS after the first minute / the RSS sample at 60 s: {strict:F3} ({(strict <= Goal ? "within" : "over")} {Goal:F2})");
         Console.WriteLine($"goal: the run's peak RSS / its value after the first minute <= {Goal:F2}: {ratio:F3} ({(ratio <= Goal ? "met" : "NOT met")})");
@@ -194,7 +197,8 @@ public sealed class TrainerMemoryBenchmark : IBenchmark
         var ys = samples.Select(s => Mib(measure(s))).ToArray();
         var (mx, my) = (xs.Average(), ys.Average());
         var sxx = xs.Sum(x => (x - mx) * (x - mx));
-        return sxx == 0 ? 0 : xs.Zip(ys, (x, y) => (x - mx) * (y - my)).Sum() / sxx;
+        var slope = sxx == 0 ? 0 : xs.Zip(ys, (x, y) => (x - mx) * (y - my)).Sum() / sxx;
+        return Math.Abs(slope) < 0.005 ? 0 : slope;   // no "-0.00"
     }
 
     private static double Mib(long bytes) => bytes / (1024.0 * 1024.0);
