@@ -32,13 +32,14 @@ internal sealed class ServiceRunBench(ArtifactStore store, TrainerOptions option
         return new RunExecution(Store, Options, Leases.InstanceId, TimeProvider.System).Execute(command, lease, sink, control ?? new RunControl());
     }
 
-    /// <summary>Reads TrainerOptions' cadences from --progress-seconds, --snapshot-seconds, --checkpoint-seconds.</summary>
+    /// <summary>Reads TrainerOptions' cadences from --progress-seconds, --snapshot-seconds, --checkpoint-seconds, --trim-seconds.</summary>
     public static TrainerOptions OptionsFrom(string[] args)
     {
         var options = new TrainerOptions();
         if (BenchArgs.Option(args, "--progress-seconds") is { } p) options.ProgressSeconds = double.Parse(p, CultureInfo.InvariantCulture);
         if (BenchArgs.Option(args, "--snapshot-seconds") is { } s) options.SnapshotSeconds = double.Parse(s, CultureInfo.InvariantCulture);
         if (BenchArgs.Option(args, "--checkpoint-seconds") is { } c) options.CheckpointSeconds = double.Parse(c, CultureInfo.InvariantCulture);
+        if (BenchArgs.Option(args, "--trim-seconds") is { } t) options.MemoryTrimSeconds = double.Parse(t, CultureInfo.InvariantCulture);
         return options;
     }
 
