@@ -1,28 +1,10 @@
 using System.Diagnostics;
-using System.Globalization;
-using System.Net.Http.Json;
-using System.Text.Json;
 using AigcMesh.Contracts.Datasets;
 using AigcMesh.Contracts.Training;
 using AigcMesh.Datasets;
 using AigcMesh.Datasets.BuiltIn;
-using AigcMesh.Gateway;
-using AigcMesh.Gateway.Security;
-using AigcMesh.Generator;
-using AigcMesh.Generator.Api;
-using AigcMesh.Generator.Registry;
-using AigcMesh.Hosting;
 using AigcMesh.Models;
 using AigcMesh.Storage;
-using AigcMesh.Testing;
-using MassTransit;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 
 namespace AigcMesh.Benchmarks.Generator;
 
