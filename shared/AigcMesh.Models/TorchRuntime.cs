@@ -33,7 +33,7 @@ public static class TorchRuntime
     }
 
     /// <summary>The spin count set when the environment sets none (about 0.1 ms of waiting on this machine's CPUs).</summary>
-    public const string OpenMpSpinCount = "3000";
+    private const string OpenMpSpinCount = "3000";
 
     [DllImport("libc", CharSet = CharSet.Ansi, BestFitMapping = false, ThrowOnUnmappableChar = true)]
     private static extern int setenv(string name, string value, int overwrite);
