@@ -26,35 +26,31 @@ internal static class BenchmarkModels
         return Registered(store, trainer, datasetId);
     }
 
-    internal static async Task<ModelRegistered> GptAsync(ArtifactStore store)
+    /// <summary>A 4-layer, 128-wide GPT over characters (context 256).</summary>
+    internal static Task<ModelRegistered> GptAsync(ArtifactStore store) => TextModelAsync(store, ModelFamilies.Gpt, new()
     {
-        var datasetId = await BuiltInDatasets.ImportSyntheticTextAsync(store, new DatasetImportOptions(BpeVocabularySize: 260));
-        using var data = DatasetReader.OpenText(store, datasetId, "char");
-        var hyperparameters = new Dictionary<string, string>
-        {
-            ["layers"] = "4",
-            ["heads"] = "4",
-            ["embedding_size"] = "128",
-            ["context_length"] = "256",
-            ["batch_size"] = "4",
-        };
-        using var trainer = ModelFamilies.CreateTrainer(ModelFamilies.Gpt, hyperparameters, data, seed: 1);
-        return Registered(store, trainer, datasetId);
-    }
+        ["layers"] = "4",
+        ["heads"] = "4",
+        ["embedding_size"] = "128",
+        ["context_length"] = "256",
+        ["batch_size"] = "4",
+    });
 
-    internal static async Task<ModelRegistered> LstmAsync(ArtifactStore store)
+    /// <summary>A 2-layer LSTM (hidden 256) over characters.</summary>
+    internal static Task<ModelRegistered> LstmAsync(ArtifactStore store) => TextModelAsync(store, ModelFamilies.Lstm, new()
+    {
+        ["layers"] = "2",
+        ["embedding_size"] = "64",
+        ["hidden_size"] = "256",
+        ["context_length"] = "64",
+        ["batch_size"] = "4",
+    });
+
+    private static async Task<ModelRegistered> TextModelAsync(ArtifactStore store, string family, Dictionary<string, string> hyperparameters)
     {
         var datasetId = await BuiltInDatasets.ImportSyntheticTextAsync(store, new DatasetImportOptions(BpeVocabularySize: 260));
         using var data = DatasetReader.OpenText(store, datasetId, "char");
-        var hyperparameters = new Dictionary<string, string>
-        {
-            ["layers"] = "2",
-            ["embedding_size"] = "64",
-            ["hidden_size"] = "256",
-            ["context_length"] = "64",
-            ["batch_size"] = "4",
-        };
-        using var trainer = ModelFamilies.CreateTrainer(ModelFamilies.Lstm, hyperparameters, data, seed: 1);
+        using var trainer = ModelFamilies.CreateTrainer(family, hyperparameters, data, seed: 1);
         return Registered(store, trainer, datasetId);
     }
 
