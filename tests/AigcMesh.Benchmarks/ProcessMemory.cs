@@ -47,30 +47,20 @@ public static class ProcessMemory
 
     /// <summary>
     /// Bytes the native heap (glibc malloc, all arenas, mmapped chunks included) has handed out and not had back, where
-    /// libtorch's CPU tensors live; null off glibc. glibc's mallinfo2 (2.33+).
+    /// libtorch's CPU tensors live; null off glibc.
     /// </summary>
-    public static long? NativeInUseBytes()
-    {
-        if (!OperatingSystem.IsLinux()) return null;
-        try
-        {
-            var info = mallinfo2();
-            return (long)(info.uordblks + info.hblkhd);
-        }
-        catch (Exception e) when (e is EntryPointNotFoundException or DllNotFoundException)
-        {
-            return null;
-        }
-    }
+    public static long? NativeInUseBytes() => MallInfo() is { } info ? (long)(info.uordblks + info.hblkhd) : null;
 
     /// <summary>Bytes glibc malloc holds from the system (heaps of all arenas and mmapped chunks), in use or free; null off glibc.</summary>
-    public static long? NativeHeldBytes()
+    public static long? NativeHeldBytes() => MallInfo() is { } info ? (long)(info.arena + info.hblkhd) : null;
+
+    /// <summary>glibc's mallinfo2 (2.33+); null elsewhere.</summary>
+    private static MallInfo2? MallInfo()
     {
         if (!OperatingSystem.IsLinux()) return null;
         try
         {
-            var info = mallinfo2();
-            return (long)(info.arena + info.hblkhd);
+            return mallinfo2();
         }
         catch (Exception e) when (e is EntryPointNotFoundException or DllNotFoundException)
         {
