@@ -94,8 +94,8 @@ public static class ModelFamilies
     /// <summary>A trained language model from its config (<see cref="IModelTrainer.ModelConfig"/>) and weights; InvalidDataException when they do not fit.</summary>
     public static ITextModel LoadTextModel(string family, IReadOnlyDictionary<string, string> modelConfig, Stream weights, Device? device = null) => family switch
     {
-        Gpt => LanguageModel.Load(Gpt, new Gpt(Parse(GptConfig.Read(modelConfig), _ => [])), weights, device ?? CPU),
-        Lstm => LanguageModel.Load(Lstm, new Lstm(Parse(LstmConfig.Read(modelConfig), _ => [])), weights, device ?? CPU),
+        Gpt => LanguageModel.Load(Gpt, TorchRuntime.Unseeded(() => new Gpt(Parse(GptConfig.Read(modelConfig), _ => []))), weights, device ?? CPU),
+        Lstm => LanguageModel.Load(Lstm, TorchRuntime.Unseeded(() => new Lstm(Parse(LstmConfig.Read(modelConfig), _ => []))), weights, device ?? CPU),
         _ => throw new ModelConfigException([$"family: '{family}' is not a text family (gpt, lstm)."]),
     };
 

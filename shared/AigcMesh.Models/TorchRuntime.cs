@@ -77,11 +77,14 @@ public static class TorchRuntime
     public static void UseThreads(int? threads = null) =>
         set_num_threads(Math.Max(1, threads ?? Environment.ProcessorCount));
 
-    /// <summary>Seeds torch's generators so that runs with the same seed repeat.</summary>
+    /// <summary>Seeds torch's generators so that runs with the same seed repeat (under the lock <see cref="Seeded"/> holds).</summary>
     public static void Seed(long seed)
     {
-        manual_seed(seed);
-        if (cuda.is_available()) cuda.manual_seed_all(seed);
+        lock (SeedLock)
+        {
+            manual_seed(seed);
+            if (cuda.is_available()) cuda.manual_seed_all(seed);
+        }
     }
 
     /// <summary>
@@ -95,5 +98,16 @@ public static class TorchRuntime
             manual_seed(seed);
             return create();
         }
+    }
+
+    /// <summary>
+    /// Builds a module whose initial weights do not matter (trained weights load into it next) under the same lock:
+    /// its layers' default initialisation draws from torch's global generator too, and a draw made while another
+    /// thread is inside <see cref="Seeded"/> would change that thread's weights. Every module built outside
+    /// <see cref="Seeded"/> goes through here.
+    /// </summary>
+    public static T Unseeded<T>(Func<T> create)
+    {
+        lock (SeedLock) return create();
     }
 }

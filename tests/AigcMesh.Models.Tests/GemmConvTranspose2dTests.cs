@@ -14,8 +14,8 @@ public sealed class GemmConvTranspose2dTests
     [InlineData(4, 2, 5, 3, 2, 6, true)]
     public void Matches_libtorch_ConvTranspose2d_forward_and_backward(int inChannels, int outChannels, int kernel, int stride, int padding, int size, bool bias)
     {
-        using var reference = ConvTranspose2d(inChannels, outChannels, kernel, stride: stride, padding: padding, bias: bias);
-        using var gemm = new GemmConvTranspose2d(inChannels, outChannels, kernel, stride, padding, bias);
+        using var reference = TorchRuntime.Seeded(1, () => ConvTranspose2d(inChannels, outChannels, kernel, stride: stride, padding: padding, bias: bias));
+        using var gemm = TorchRuntime.Unseeded(() => new GemmConvTranspose2d(inChannels, outChannels, kernel, stride, padding, bias));
 
         // Same parameter names and shapes: the weights of either load into the other.
         var expected = reference.state_dict();
@@ -24,7 +24,8 @@ public sealed class GemmConvTranspose2dTests
         var actual = gemm.state_dict();
         foreach (var (name, value) in expected) Assert.True(Same(value, actual[name]), name);
 
-        using var input = randn(3, inChannels, size, size, requires_grad: true);
+        using var generator = new Generator(2);
+        using var input = randn([3, inChannels, size, size], requires_grad: true, generator: generator);
         using var input2 = input.detach().clone().requires_grad_(true);
         using var want = reference.forward(input);
         using var got = gemm.forward(input2);
@@ -42,10 +43,10 @@ public sealed class GemmConvTranspose2dTests
     [Fact]
     public void An_image_does_not_depend_on_the_batch_it_is_in()
     {
-        manual_seed(3);
-        using var gemm = new GemmConvTranspose2d(64, 1, 4, 2, 1);
+        using var gemm = TorchRuntime.Seeded(3, () => new GemmConvTranspose2d(64, 1, 4, 2, 1));
         using var _ = no_grad();
-        using var batch = randn(64, 64, 14, 14);
+        using var generator = new Generator(3);
+        using var batch = randn([64, 64, 14, 14], generator: generator);
         using var all = gemm.forward(batch);
         using var first = batch[..5];
         using var some = gemm.forward(first);

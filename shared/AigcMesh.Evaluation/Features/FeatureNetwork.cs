@@ -157,7 +157,7 @@ public sealed class FeatureNetwork : IDisposable
             throw new InvalidDataException("Not a feature network file.", e);
         }
         var target = device ?? CPU;
-        var cnn = new Cnn(info.Channels, info.Classes);
+        var cnn = AigcMesh.Models.TorchRuntime.Unseeded(() => new Cnn(info.Channels, info.Classes));
         try
         {
             cnn.load(reader, strict: true);

@@ -15,7 +15,7 @@ internal sealed class DcganImageModel : LatentImageModel
 
     public static DcganImageModel Load(DcganConfig config, Stream weights, Device device)
     {
-        var model = new Dcgan(config);
+        var model = TorchRuntime.Unseeded(() => new Dcgan(config));
         try
         {
             WeightsFile.Load(model, weights);

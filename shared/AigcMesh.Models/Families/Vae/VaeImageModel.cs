@@ -17,7 +17,7 @@ internal sealed class VaeImageModel : LatentImageModel, IVariationalImageModel
 
     public static VaeImageModel Load(VaeConfig config, Stream weights, Device device)
     {
-        var model = new Vae(config);
+        var model = TorchRuntime.Unseeded(() => new Vae(config));
         try
         {
             WeightsFile.Load(model, weights);
