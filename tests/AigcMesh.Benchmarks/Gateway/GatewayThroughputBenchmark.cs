@@ -99,7 +99,7 @@ public sealed partial class GatewayThroughputBenchmark : IBenchmark
         }
 
         var best = results.GroupBy(r => r.Path).ToDictionary(g => g.Key, g => g.MaxBy(r => r.Result.RequestsPerSecond).Result);
-        var median = results.GroupBy(r => r.Path).ToDictionary(g => g.Key, g => Median(g.Select(r => r.Result.RequestsPerSecond)));
+        var median = results.GroupBy(r => r.Path).ToDictionary(g => g.Key, g => BenchStats.Median(g.Select(r => r.Result.RequestsPerSecond)));
         var ratio = best["gateway"].RequestsPerSecond / best["direct"].RequestsPerSecond;
         Console.WriteLine();
         Console.WriteLine($"direct : {best["direct"].RequestsPerSecond:F0} req/s (best round), p99 {best["direct"].P99Ms:F2} ms");
@@ -107,7 +107,7 @@ public sealed partial class GatewayThroughputBenchmark : IBenchmark
         Console.WriteLine($"ratio gateway/direct throughput: {ratio:F2} (best rounds), {median["gateway"] / median["direct"]:F2} (medians); goal >= 0.7: {(ratio >= 0.7 ? "met" : "NOT met")}");
         Console.WriteLine($"p50: direct {best["direct"].P50Ms:F2} ms, gateway {best["gateway"].P50Ms:F2} ms");
         Console.WriteLine($"p99 added by the gateway: {best["gateway"].P99Ms - best["direct"].P99Ms:F2} ms");
-        var cpu = results.GroupBy(r => r.Path).ToDictionary(g => g.Key, g => Median(g.Select(r => r.Result.CpuUsPerRequest)));
+        var cpu = results.GroupBy(r => r.Path).ToDictionary(g => g.Key, g => BenchStats.Median(g.Select(r => r.Result.CpuUsPerRequest)));
         Console.WriteLine($"CPU per request in this process (medians): direct {cpu["direct"]:F0} us, gateway {cpu["gateway"]:F0} us (the gateway's own share {cpu["gateway"] - cpu["direct"]:F0} us; direct/gateway {cpu["direct"] / cpu["gateway"]:F2}, the throughput ratio if this process alone were CPU-bound)");
         return results.Any(r => r.Result.Errors > 0) ? 1 : 0;
     }
@@ -151,12 +151,6 @@ public sealed partial class GatewayThroughputBenchmark : IBenchmark
         if (!match.Success) throw new InvalidOperationException($"No {percent}% line in wrk's output:\n{output}");
         var value = double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
         return match.Groups[2].Value switch { "us" => value / 1000, "s" => value * 1000, _ => value };
-    }
-
-    private static double Median(IEnumerable<double> values)
-    {
-        var sorted = values.Order().ToList();
-        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
     }
 
     private static double ArgValue(string[] args, string name, double fallback)

@@ -54,7 +54,7 @@ public sealed class TrainingThroughputBenchmark : IBenchmark
     {
         TorchRuntime.UseThreads(threads);
         Console.WriteLine($"torch threads: {get_num_threads()}, device: cpu, timed: {seconds:F0} s per family after 3 warm-up steps, in {rounds} rounds " +
-            "of a 1 s matmul peak measurement (fp32 1024x1024, best 5-matmul batch) then training; load average " + LoadAverage());
+            "of a 1 s matmul peak measurement (fp32 1024x1024, best 5-matmul batch) then training; load average " + ProcessMemory.LoadAverage());
         Console.WriteLine();
         Console.WriteLine($"{"family",-6} {"params",10} {"items/step",10} {"steps/s",8} {"items/s",10} {"GFLOP/step",10} {"GFLOP/s",8} {"peak",6} {"MFU",6} {"median",6}  loss (first -> last)");
 
@@ -99,7 +99,7 @@ public sealed class TrainingThroughputBenchmark : IBenchmark
             var stepsPerSecond = steps / trained.TotalSeconds;
             var flops = trainer.FlopsPerStep * stepsPerSecond;
             var mfu = flops / peak;
-            var median = Median(roundRatios);
+            var median = BenchStats.Median(roundRatios);
             if (family == ModelFamilies.Gpt) (gptMfu, gptMedian) = (mfu, median);
             Console.WriteLine(
                 $"{family,-6} {trainer.ParameterCount,10:N0} {trainer.ItemsPerStep,10} {stepsPerSecond,8:F2} {trainer.ItemsPerStep * stepsPerSecond,10:N0} " +
@@ -116,21 +116,12 @@ public sealed class TrainingThroughputBenchmark : IBenchmark
         }
 
         Console.WriteLine();
-        Console.WriteLine($"load average after: {LoadAverage()}");
+        Console.WriteLine($"load average after: {ProcessMemory.LoadAverage()}");
         if (gptMfu is { } g)
             Console.WriteLine($"goal: GPT MFU >= {GptMfuGoal:P0} of the highest matmul peak of the run: {g:P1} ({(g >= GptMfuGoal ? "met" : "NOT met")}); " +
                 $"median of the rounds' ratios {gptMedian:P1} ({(gptMedian >= GptMfuGoal ? "met" : "NOT met")})");
         return 0;
     }
-
-    private static double Median(List<double> values)
-    {
-        var sorted = values.Order().ToList();
-        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
-    }
-
-    private static string LoadAverage() =>
-        File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
 
     private static IImageDataset OpenImages(ArtifactStore store, string id) => DatasetReader.OpenImages(store, id);
 

@@ -69,7 +69,7 @@ public sealed class TrainerOverheadBenchmark : IBenchmark
             $"{bench.Steps} steps, seed 1, cpu, {TorchSharp.torch.get_num_threads()} torch threads, {rounds} rounds (order alternates)");
         Console.WriteLine($"service cadences: progress every {bench.Options.ProgressSeconds} s, snapshot every {bench.Options.SnapshotSeconds} s, " +
             $"checkpoint every {bench.Options.CheckpointSeconds} s (TrainerOptions)");
-        Console.WriteLine($"load average before: {LoadAverage()}");
+        Console.WriteLine($"load average before: {ProcessMemory.LoadAverage()}");
 
         // Warm-up, both arms: first-use costs (native library, allocator, the JIT of each arm's own code) out of the
         // timed rounds; a trainer pays them once per process, not once per run.
@@ -93,13 +93,12 @@ public sealed class TrainerOverheadBenchmark : IBenchmark
 
         var bareTotal = bare.Sum(a => a.Total.TotalSeconds);
         var serviceTotal = service.Sum(a => a.Total.TotalSeconds);
-        var ratios = bare.Zip(service, (b, s) => s.Total / b.Total).Order().ToList();
-        var ratio = ratios.Count % 2 == 1 ? ratios[ratios.Count / 2] : (ratios[ratios.Count / 2 - 1] + ratios[ratios.Count / 2]) / 2;
+        var ratio = BenchStats.Median(bare.Zip(service, (b, s) => s.Total / b.Total));
         var rssRatio = (double)service.Max(a => a.PeakRssKiB) / bare.Max(a => a.PeakRssKiB);
         var riseRatio = (double)service.Max(a => a.RiseKiB) / Math.Max(1, bare.Max(a => a.RiseKiB));
         var sameLoss = bare.Concat(service).Select(a => a.FinalLoss).Distinct().Count() == 1;
         Console.WriteLine();
-        Console.WriteLine($"load average after: {LoadAverage()}");
+        Console.WriteLine($"load average after: {ProcessMemory.LoadAverage()}");
         Console.WriteLine($"same final loss in every run (same work): {(sameLoss ? "yes" : "NO")}");
         Console.WriteLine($"time per step, whole run: bare {1000 * bareTotal / (bare.Count * bench.Steps):F2} ms, service {1000 * serviceTotal / (service.Count * bench.Steps):F2} ms");
         var extras = bench.ServiceExtras();
@@ -108,19 +107,13 @@ public sealed class TrainerOverheadBenchmark : IBenchmark
             $"validates and checkpoints at the end, and checkpoints every {bench.Options.CheckpointSeconds} s");
         Console.WriteLine($"peak RSS (largest of the rounds): bare {bare.Max(a => a.PeakRssKiB) / 1024.0:F0} MiB, service {service.Max(a => a.PeakRssKiB) / 1024.0:F0} MiB, ratio {rssRatio:F3}; " +
             $"rise over the RSS at the arm's start: bare {bare.Max(a => a.RiseKiB) / 1024.0:F0} MiB, service {service.Max(a => a.RiseKiB) / 1024.0:F0} MiB, ratio {riseRatio:F2}" +
-            (PeakResettable ? "" : " (VmHWM could not be reset: process peaks)"));
+            (ProcessMemory.PeakResettable ? "" : " (VmHWM could not be reset: process peaks)"));
         Console.WriteLine($"service/bare time per round: {string.Join(", ", bare.Zip(service, (b, s) => (s.Total / b.Total).ToString("F3", CultureInfo.InvariantCulture)))}; of the totals {serviceTotal / bareTotal:F3}");
         var cpuRatios = bare.Zip(service, (b, s) => s.Cpu / b.Cpu).ToList();
         Console.WriteLine($"service/bare CPU time of the process per round: {string.Join(", ", cpuRatios.Select(r => r.ToString("F3", CultureInfo.InvariantCulture)))}; " +
-            $"median {Median(cpuRatios):F3} (the wall times above swing with the machine's speed from minute to minute; CPU time counts the work, the service's other threads included)");
+            $"median {BenchStats.Median(cpuRatios):F3} (the wall times above swing with the machine's speed from minute to minute; CPU time counts the work, the service's other threads included)");
         Console.WriteLine($"goal: service/bare time <= {OverheadGoal:F2}: median {ratio:F3} ({(ratio <= OverheadGoal ? "met" : "NOT met")})");
         return sameLoss ? 0 : 1;
-    }
-
-    private static double Median(List<double> values)
-    {
-        var sorted = values.Order().ToList();
-        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
     }
 
     /// <summary>One timed training: setup (data set, model), the rest (steps and what follows the last one), peak RSS.</summary>
@@ -143,7 +136,7 @@ public sealed class TrainerOverheadBenchmark : IBenchmark
         /// <summary>The model library alone: open the data set, build the trainer, step, save the weights.</summary>
         public Arm Bare()
         {
-            var baseline = ResetPeak();
+            var baseline = ProcessMemory.ResetPeak();
             var cpu = ProcessCpu();
             var clock = Stopwatch.StartNew();
             using var data = ModelFamilies.ModalityOf(Family) == DatasetModality.Image
@@ -157,7 +150,7 @@ public sealed class TrainerOverheadBenchmark : IBenchmark
             for (var i = 0; i < Steps; i++) last = trainer.TrainStep();
             using var weights = new MemoryStream();
             trainer.SaveWeights(weights);
-            return new Arm(clock.Elapsed, setup, baseline, PeakKiB(), last!.Losses.Values.First()) { Cpu = ProcessCpu() - cpu };
+            return new Arm(clock.Elapsed, setup, baseline, ProcessMemory.PeakKiB(), last!.Losses.Values.First()) { Cpu = ProcessCpu() - cpu };
         }
 
         private static TimeSpan ProcessCpu()
@@ -191,7 +184,7 @@ public sealed class TrainerOverheadBenchmark : IBenchmark
         /// <summary>The trainer service's run path: RunExecution with a lease in a runs folder, as RunHost calls it.</summary>
         public Arm ThroughService()
         {
-            var baseline = ResetPeak();
+            var baseline = ProcessMemory.ResetPeak();
             var cpu = ProcessCpu();
             var clock = Stopwatch.StartNew();
             var sink = new TimedSink(clock);
@@ -199,7 +192,7 @@ public sealed class TrainerOverheadBenchmark : IBenchmark
             var total = clock.Elapsed;
             if (result is not RunResult.Completed completed) throw new InvalidOperationException($"The run did not complete: {result}");
             var firstLoss = sink.Events.OfType<TrainingProgressed>().Last().Losses.Keys.First();
-            return new Arm(total, sink.StartedAt, baseline, PeakKiB(), completed.Metrics[$"train_{firstLoss}"]) { Cpu = ProcessCpu() - cpu };
+            return new Arm(total, sink.StartedAt, baseline, ProcessMemory.PeakKiB(), completed.Metrics[$"train_{firstLoss}"]) { Cpu = ProcessCpu() - cpu };
         }
     }
 
@@ -217,12 +210,4 @@ public sealed class TrainerOverheadBenchmark : IBenchmark
 
         public void Progressed(TrainingProgressed progressed) => Events.Add(progressed);
     }
-
-    private static bool PeakResettable => ProcessMemory.PeakResettable;
-
-    private static long ResetPeak() => ProcessMemory.ResetPeak();
-
-    private static long PeakKiB() => ProcessMemory.PeakKiB();
-
-    private static string LoadAverage() => ProcessMemory.LoadAverage();
 }
